@@ -1,0 +1,64 @@
+/**
+ * Messages between the Tuner and a Trainer driver process (Node IPC channel).
+ * A driver is reused for many trials, one at a time, so short trials do not pay
+ * a Node start-up (~62 ms CPU) each.
+ */
+import type { TrialGrant } from './trial';
+
+/** Everything a driver needs to run one trial's worker group. */
+export interface TrialLaunch {
+  trialId: string;
+  trialName: string;
+  experimentPath: string;
+  trialDir: string;
+  /** argv with the interpreter already resolved to an absolute path. */
+  command: string[];
+  cwd: string;
+  /** Extra environment for every worker (the spec's trainer.env plus PYTHONPATH etc.). */
+  env: Record<string, string>;
+  /** The trial's train_loop_config, exported as TUNEKIT_CONFIG. */
+  config: Record<string, unknown>;
+  grant: TrialGrant;
+  /** Checkpoint directory to resume from, exported as TUNEKIT_CHECKPOINT. */
+  checkpoint: string | null;
+  /** Unix socket path for worker reports (inside a 0700 directory). */
+  reportSocket: string;
+  reportToken: string;
+  /** Seconds between SIGTERM and SIGKILL when stopping the group. */
+  stopGraceS: number;
+}
+
+/** Tuner → driver. */
+export type TunerToDriver =
+  /** Run this trial; the driver answers with `started` then `ended`. */
+  | { type: 'launch'; launch: TrialLaunch }
+  /** Stop the running trial (scheduler decision, stop criteria, user, Ctrl-C). */
+  | { type: 'stop'; trialId: string; reason: string }
+  /** Answer to `result`: persisted, with the checkpoint's name; `stop` ends the trial. */
+  | { type: 'result_ack'; trialId: string; id: number; checkpointDirName: string | null; error?: string; stop: boolean }
+  /** Exit once idle. */
+  | { type: 'shutdown' };
+
+/** Why a worker group ended. */
+export interface GroupExit {
+  /** TERMINATED when every worker exited 0 or the Tuner stopped it; ERROR otherwise. */
+  status: 'TERMINATED' | 'ERROR';
+  reason: string;
+  failedRank?: number;
+  exitCode?: number | null;
+  signal?: string | null;
+  /** Last lines of the failing worker's output, for error.txt and the CLI. */
+  logTail?: string[];
+}
+
+/** Driver → Tuner. */
+export type DriverToTuner =
+  | { type: 'ready'; pid: number }
+  | { type: 'started'; trialId: string; pids: number[]; masterPort: number }
+  /** A worker report; `id` pairs it with `result_ack`. Rank 0's metrics are the trial's result. */
+  | { type: 'result'; trialId: string; id: number; rank: number; metrics: Record<string, unknown>; checkpoint: string | null }
+  /** Batched worker output lines, streamed live. */
+  | { type: 'log'; trialId: string; lines: Array<{ rank: number; stream: 'stdout' | 'stderr'; line: string }> }
+  /** A rejected report stream (wrong token, malformed line…), already rate-limited. */
+  | { type: 'rejected'; trialId: string; what: string }
+  | { type: 'ended'; trialId: string; exit: GroupExit };

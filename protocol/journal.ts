@@ -1,0 +1,141 @@
+/**
+ * What an experiment directory records, as the views read it back: the `experiment.json`
+ * header and the events of `events.jsonl`. Each journal line is one JournalEvent.
+ * Readers must skip event types they do not know, so new ones can be added without
+ * breaking older views.
+ */
+import type { ExperimentSpec } from './spec';
+import type { TrialGrant } from './trial';
+
+/** `experiment.json`: written once when the experiment starts, before any event. */
+export interface ExperimentRecord {
+  /** Five lowercase hex digits; appears in every trial directory name. */
+  experiment_id: string;
+  name: string;
+  spec: ExperimentSpec;
+  seed: number;
+  /** The detected (or overridden) machine, as the hardware probe describes it. */
+  machine: Record<string, unknown>;
+  /** Epoch seconds. */
+  started_at: number;
+  tunekit_version: string;
+}
+
+export type FinishedTrialStatus = 'TERMINATED' | 'ERROR';
+
+/** stopped: by the user, a signal or the time budget before every trial ran; failed: fail_fast or a runtime fault. */
+export type ExperimentStatus = 'finished' | 'stopped' | 'failed';
+
+interface EventBase {
+  /** Epoch seconds, fractional. */
+  ts: number;
+}
+
+export interface ExperimentStartedEvent extends EventBase {
+  type: 'experiment_started';
+  experiment_id: string;
+  name: string;
+  /** True when an interrupted experiment is picked up again in the same directory. */
+  resumed?: boolean;
+}
+
+export interface TrialCreatedEvent extends EventBase {
+  type: 'trial_created';
+  trial_id: string;
+  trial_name: string;
+  /** Directory name inside the experiment directory. */
+  trial_dir_name: string;
+  index: number;
+  config: Record<string, unknown>;
+}
+
+export interface TrialWaitingEvent extends EventBase {
+  type: 'trial_waiting';
+  trial_id: string;
+  /** Human-readable, e.g. "needs 2 GPU, 1 free". */
+  reason: string;
+}
+
+export interface TrialStartedEvent extends EventBase {
+  type: 'trial_started';
+  trial_id: string;
+  grant: TrialGrant;
+  /** Worker processes in rank order. */
+  pids: number[];
+  master_port?: number;
+}
+
+export interface TrialPausedEvent extends EventBase {
+  type: 'trial_paused';
+  trial_id: string;
+  reason: string;
+}
+
+export interface TrialRestoredEvent extends EventBase {
+  type: 'trial_restored';
+  trial_id: string;
+  /** Checkpoint directory name the trial resumes from; absent when it restarts from scratch. */
+  from_checkpoint?: string;
+  after_failure: boolean;
+  /** Failures of this trial so far. */
+  failures: number;
+}
+
+export interface CheckpointCommittedEvent extends EventBase {
+  type: 'checkpoint_committed';
+  trial_id: string;
+  checkpoint_dir_name: string;
+  iteration: number;
+}
+
+export interface CheckpointDeletedEvent extends EventBase {
+  type: 'checkpoint_deleted';
+  trial_id: string;
+  checkpoint_dir_name: string;
+}
+
+export interface TrialFinishedEvent extends EventBase {
+  type: 'trial_finished';
+  trial_id: string;
+  status: FinishedTrialStatus;
+  reason: string;
+  /** Absent or null when the trial ended without a process exiting (e.g. it never started). */
+  exit_code?: number | null;
+  signal?: string | null;
+  /** The rank whose failure ended the trial. */
+  failed_rank?: number | null;
+}
+
+export interface ExperimentFinishedEvent extends EventBase {
+  type: 'experiment_finished';
+  status: ExperimentStatus;
+  reason?: string;
+}
+
+export type JournalEvent =
+  | ExperimentStartedEvent
+  | TrialCreatedEvent
+  | TrialWaitingEvent
+  | TrialStartedEvent
+  | TrialPausedEvent
+  | TrialRestoredEvent
+  | CheckpointCommittedEvent
+  | CheckpointDeletedEvent
+  | TrialFinishedEvent
+  | ExperimentFinishedEvent;
+
+export type JournalEventType = JournalEvent['type'];
+
+/** Every type this version writes; a reader skips lines whose type is not listed. */
+export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
+  'experiment_started',
+  'trial_created',
+  'trial_waiting',
+  'trial_started',
+  'trial_paused',
+  'trial_restored',
+  'checkpoint_committed',
+  'checkpoint_deleted',
+  'trial_finished',
+  'experiment_finished',
+];

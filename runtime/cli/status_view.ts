@@ -1,0 +1,94 @@
+import type { TrialStatus } from '../../protocol/trial';
+import type { TrialRecord } from '../tuner/trial_record';
+import { formatDuration, formatValue, renderTable } from './format';
+
+export interface StatusInput {
+  name: string;
+  elapsedS: number;
+  trials: TrialRecord[];
+  capacity: { CPU: number; gpus: number[] };
+  metric?: string;
+  mode?: 'min' | 'max';
+  maxRows?: number;
+}
+
+const STATUS_ORDER: TrialStatus[] = ['RUNNING', 'PAUSED', 'ERROR', 'PENDING', 'TERMINATED'];
+
+/** The best trial by its last reported `metric` (Ray's default scope, "last"). */
+export function bestTrial(trials: TrialRecord[], metric?: string, mode?: 'min' | 'max'): TrialRecord | undefined {
+  if (!metric || !mode) return undefined;
+  let best: TrialRecord | undefined;
+  let bestValue = 0;
+  for (const t of trials) {
+    const v = t.lastResult?.[metric];
+    if (typeof v !== 'number' || Number.isNaN(v)) continue;
+    if (!best || (mode === 'max' ? v > bestValue : v < bestValue)) {
+      best = t;
+      bestValue = v;
+    }
+  }
+  return best;
+}
+
+export function paramsText(trial: TrialRecord): string {
+  return trial.sampled.map((s) => `${s.path.split('/').pop()}=${formatValue(s.value)}`).join(', ');
+}
+
+function resourceUse(trials: TrialRecord[]): { cpu: number; gpu: number } {
+  let cpu = 0;
+  let gpu = 0;
+  for (const t of trials) {
+    if (t.status !== 'RUNNING' || !t.grant) continue;
+    for (const bundle of [t.grant.trainable, ...t.grant.workers]) {
+      cpu += bundle.CPU;
+      for (const g of bundle.gpus) gpu += g.fraction;
+    }
+  }
+  return { cpu, gpu };
+}
+
+function trialNote(t: TrialRecord): string {
+  if (t.status === 'PENDING' || (t.status === 'RUNNING' && t.waitingReason)) return t.waitingReason ?? '';
+  if (t.status === 'ERROR' || t.status === 'TERMINATED') return t.endReason ?? '';
+  return '';
+}
+
+/** Ray-console-like status block: counts, resources, best trial, and a collapsing table. */
+export function renderStatus(input: StatusInput): string[] {
+  const { trials, metric, mode } = input;
+  const counts = new Map<TrialStatus, number>();
+  for (const t of trials) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  const use = resourceUse(trials);
+  const lines = [
+    `== Tunekit: ${input.name} · running for ${formatDuration(input.elapsedS)} ==`,
+    `Logical resource usage: CPU ${formatValue(use.cpu)}/${input.capacity.CPU}, GPU ${formatValue(use.gpu)}/${input.capacity.gpus.length}`,
+    `Number of trials: ${trials.length} (${STATUS_ORDER.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(', ')})`,
+  ];
+  const best = bestTrial(trials, metric, mode);
+  if (best && metric) {
+    lines.push(`Current best trial: ${best.id} with ${metric}=${formatValue(best.lastResult![metric])} and params {${paramsText(best)}}`);
+  }
+  const paramKeys = [...new Set(trials.flatMap((t) => t.sampled.map((s) => s.path)))];
+  const metricKeys = metric ? [metric] : [];
+  const header = ['Trial name', 'status', ...paramKeys.map((p) => p.split('/').pop()!), 'iter', 'total time (s)', ...metricKeys, 'note'];
+  const maxRows = input.maxRows ?? 20;
+  const sorted = [...trials].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.index - b.index);
+  const shown = sorted.slice(0, maxRows);
+  const rows = shown.map((t) => {
+    const values = new Map(t.sampled.map((s) => [s.path, s.value]));
+    return [
+      t.id,
+      t.status,
+      ...paramKeys.map((p) => formatValue(values.get(p))),
+      String(t.iteration),
+      formatValue(Number(t.timeTotalS.toFixed(2))),
+      ...metricKeys.map((m) => formatValue(t.lastResult?.[m])),
+      trialNote(t),
+    ];
+  });
+  lines.push(...renderTable(header, rows));
+  const hidden = new Map<TrialStatus, number>();
+  for (const t of sorted.slice(maxRows)) hidden.set(t.status, (hidden.get(t.status) ?? 0) + 1);
+  if (hidden.size) lines.push(`... ${[...hidden].map(([s, n]) => `${n} more ${s}`).join(', ')}`);
+  return lines;
+}

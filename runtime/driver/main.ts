@@ -1,0 +1,3 @@
+import { runDriverProcess } from './trainer_driver';
+
+runDriverProcess();

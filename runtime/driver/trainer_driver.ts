@@ -1,0 +1,130 @@
+import type { DriverToTuner, GroupExit, TrialLaunch, TunerToDriver } from '../../protocol/driver';
+import { ReportServer } from '../report/report_server';
+import { freeLoopbackPort } from './free_port';
+import { WorkerGroup, type WorkerLine } from './worker_group';
+
+const LOG_BATCH_MS = 100;
+
+interface PendingAck {
+  resolve: (name: string | null) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * The Trainer driver: a long-lived process that runs one trial's worker group at a
+ * time for the Tuner, relaying worker reports and output over the IPC channel.
+ */
+export class TrainerDriver {
+  private group: WorkerGroup | undefined;
+  private server: ReportServer | undefined;
+  private trialId: string | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, PendingAck>();
+  private logBatch: DriverToTuner & { type: 'log' } = { type: 'log', trialId: '', lines: [] };
+  private logTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly send: (msg: DriverToTuner) => void) {}
+
+  handle(msg: TunerToDriver): void {
+    switch (msg.type) {
+      case 'launch':
+        void this.launch(msg.launch);
+        break;
+      case 'stop':
+        if (msg.trialId === this.trialId) this.group?.stop(msg.reason);
+        break;
+      case 'result_ack': {
+        const pending = this.pending.get(msg.id);
+        if (!pending) return;
+        this.pending.delete(msg.id);
+        if (msg.error) pending.reject(new Error(msg.error));
+        else pending.resolve(msg.checkpointDirName);
+        if (msg.stop) this.group?.stop('stopped by the Tuner');
+        break;
+      }
+      case 'shutdown':
+        if (!this.group) process.exit(0);
+        break;
+    }
+  }
+
+  /** The Tuner is gone: nothing of ours may outlive it. */
+  abandon(): void {
+    this.group?.killNow();
+    process.exit(0);
+  }
+
+  private async launch(launch: TrialLaunch): Promise<void> {
+    if (this.group) throw new Error(`driver is busy with ${this.trialId}`);
+    this.trialId = launch.trialId;
+    this.logBatch = { type: 'log', trialId: launch.trialId, lines: [] };
+    try {
+      this.server = await ReportServer.listen({
+        socketPath: launch.reportSocket,
+        token: launch.reportToken,
+        worldSize: launch.grant.workers.length,
+        onReport: (r) => this.relayReport(launch.trialId, r.rank, r.metrics, r.checkpoint),
+        onRejected: (what) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
+      });
+      const masterPort = await freeLoopbackPort();
+      this.group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line));
+      this.send({ type: 'started', trialId: launch.trialId, pids: this.group.pids, masterPort });
+      const exit = await this.group.done;
+      this.flushLogs();
+      await this.server.close();
+      this.finish(launch.trialId, exit);
+    } catch (err) {
+      this.group?.killNow();
+      await this.server?.close().catch(() => undefined);
+      this.finish(launch.trialId, { status: 'ERROR', reason: `driver failed: ${(err as Error).message}` });
+    }
+  }
+
+  private finish(trialId: string, exit: GroupExit): void {
+    for (const p of this.pending.values()) p.reject(new Error('trial ended'));
+    this.pending.clear();
+    this.group = undefined;
+    this.server = undefined;
+    this.trialId = undefined;
+    this.send({ type: 'ended', trialId, exit });
+  }
+
+  private relayReport(
+    trialId: string,
+    rank: number,
+    metrics: Record<string, unknown>,
+    checkpoint: string | null,
+  ): Promise<{ checkpoint_dir_name: string | null }> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: (name) => resolve({ checkpoint_dir_name: name }), reject });
+      this.send({ type: 'result', trialId, id, rank, metrics, checkpoint });
+    });
+  }
+
+  private bufferLine(line: WorkerLine): void {
+    this.logBatch.lines.push(line);
+    if (!this.logTimer) this.logTimer = setTimeout(() => this.flushLogs(), LOG_BATCH_MS);
+  }
+
+  private flushLogs(): void {
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = undefined;
+    if (this.logBatch.lines.length === 0) return;
+    this.send(this.logBatch);
+    this.logBatch = { type: 'log', trialId: this.logBatch.trialId, lines: [] };
+  }
+}
+
+/** Entry point of a driver process forked by the Tuner with an IPC channel. */
+export function runDriverProcess(): void {
+  if (!process.send) throw new Error('the Trainer driver must be started by the Tuner (no IPC channel)');
+  const send = (msg: DriverToTuner) => process.send!(msg);
+  const driver = new TrainerDriver(send);
+  process.on('message', (msg) => driver.handle(msg as TunerToDriver));
+  process.on('disconnect', () => driver.abandon());
+  // Ctrl-C reaches the whole terminal group; the Tuner decides how trials stop.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => driver.abandon());
+  send({ type: 'ready', pid: process.pid });
+}

@@ -1,0 +1,60 @@
+import { isAbsolute } from 'node:path';
+import { REPORT_PROTOCOL_VERSION, type ClientMessage, type MetricValue } from '../../protocol/report';
+
+/** A line from a worker, checked against protocol/REPORTING.md. */
+export type ParsedClientMessage =
+  | { ok: true; message: ClientMessage }
+  /** seq is set when the line was recognisably a report, so the refusal can be its ack. */
+  | { ok: false; error: string; seq?: number };
+
+const NON_FINITE_TOKEN = /(^|[^"\w])-?(NaN|Infinity)\b/;
+
+export function parseClientMessage(text: string): ParsedClientMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    const hint = NON_FINITE_TOKEN.test(text) ? ': send NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"' : '';
+    return { ok: false, error: `line is not valid JSON${hint}` };
+  }
+  if (!isPlainObject(value)) return { ok: false, error: 'a message must be a JSON object' };
+  const type = value.type;
+  if (type === 'hello') return parseHello(value);
+  if (type === 'report') return parseReport(value);
+  if (typeof type !== 'string') return { ok: false, error: 'message has no string "type"' };
+  return { ok: false, error: `unknown message type ${JSON.stringify(type.slice(0, 40))}` };
+}
+
+function parseHello(v: Record<string, unknown>): ParsedClientMessage {
+  if (typeof v.token !== 'string' || v.token === '') return { ok: false, error: 'hello needs a string "token"' };
+  if (!isNonNegativeInteger(v.rank)) return { ok: false, error: 'hello needs an integer "rank" ≥ 0' };
+  if (!isNonNegativeInteger(v.pid) || v.pid === 0) return { ok: false, error: 'hello needs an integer "pid" > 0' };
+  if (v.version !== undefined && v.version !== REPORT_PROTOCOL_VERSION) {
+    return { ok: false, error: `protocol version ${JSON.stringify(v.version)} is not supported (this driver speaks ${REPORT_PROTOCOL_VERSION})` };
+  }
+  const message: ClientMessage = { type: 'hello', token: v.token, rank: v.rank, pid: v.pid };
+  if (v.version !== undefined) message.version = REPORT_PROTOCOL_VERSION;
+  return { ok: true, message };
+}
+
+function parseReport(v: Record<string, unknown>): ParsedClientMessage {
+  if (!isNonNegativeInteger(v.seq) || v.seq === 0) return { ok: false, error: 'report needs an integer "seq" > 0' };
+  const seq = v.seq;
+  if (!isPlainObject(v.metrics)) return { ok: false, seq, error: '"metrics" must be a JSON object' };
+  const checkpoint = v.checkpoint ?? null;
+  if (checkpoint !== null) {
+    if (typeof checkpoint !== 'string' || !isAbsolute(checkpoint) || checkpoint.includes('\0')) {
+      return { ok: false, seq, error: '"checkpoint" must be an absolute directory path or null' };
+    }
+  }
+  const metrics = v.metrics as { [key: string]: MetricValue };
+  return { ok: true, message: { type: 'report', seq, metrics, checkpoint } };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isNonNegativeInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}

@@ -1,0 +1,156 @@
+import type { Socket } from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import { REPORT_PROTOCOL_VERSION, type ServerMessage } from '../../protocol/report';
+import { parseClientMessage } from './client_message';
+import { LineReader, type LineEvent } from './line_reader';
+import type { ReportAck, WorkerReport } from './report_server';
+
+/** What one connection needs from the server that owns it. */
+export interface ConnectionHost {
+  readonly token: string;
+  readonly worldSize: number;
+  readonly maxLineBytes: number;
+  readonly maxConsecutiveErrors: number;
+  readonly helloTimeoutMs: number;
+  welcome(conn: ReportConnection, rank: number, pid: number): void;
+  deliver(report: WorkerReport): Promise<ReportAck>;
+  reject(what: string): void;
+  closed(conn: ReportConnection): void;
+}
+
+/** Time a refused peer gets to read its error line before the socket is destroyed. */
+const LINGER_MS = 1000;
+
+/**
+ * One worker's connection: a hello, then reports handled one at a time. The socket is
+ * paused while a line is being handled, so a fast or hostile peer is held back by the
+ * kernel's socket buffer instead of by our memory.
+ */
+export class ReportConnection {
+  rank: number | null = null;
+  private readonly reader: LineReader;
+  private readonly queue: LineEvent[] = [];
+  private busy = false;
+  private closing = false;
+  private lastSeq = 0;
+  private consecutiveErrors = 0;
+  private helloTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    readonly id: number,
+  ) {
+    this.reader = new LineReader(host.maxLineBytes);
+    this.helloTimer = setTimeout(() => this.refuse(`no hello within ${host.helloTimeoutMs} ms`), host.helloTimeoutMs);
+    this.helloTimer.unref();
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('error', () => {}); // resets and broken pipes end in 'close', handled there
+    socket.on('close', () => {
+      this.closing = true;
+      clearTimeout(this.helloTimer);
+      this.host.closed(this);
+    });
+  }
+
+  /** Drops the connection without a word (server shutdown, or replaced by a newer one). */
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  private receive(chunk: Buffer): void {
+    if (this.closing) return;
+    this.queue.push(...this.reader.push(chunk));
+    void this.drainQueue();
+  }
+
+  private async drainQueue(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.socket.pause();
+    while (this.queue.length > 0 && !this.closing) await this.handle(this.queue.shift()!);
+    this.busy = false;
+    if (!this.closing) this.socket.resume();
+  }
+
+  private async handle(event: LineEvent): Promise<void> {
+    if (event.kind === 'oversized') return this.fail(`line longer than ${event.maxBytes} bytes`);
+    if (event.text.trim() === '') return;
+    const parsed = parseClientMessage(event.text);
+    if (this.rank === null) {
+      if (!parsed.ok) return this.refuse(parsed.error);
+      if (parsed.message.type !== 'hello') return this.refuse('the first message must be a hello');
+      const { token, rank, pid } = parsed.message;
+      if (!sameToken(token, this.host.token)) return this.refuse('wrong token');
+      if (rank >= this.host.worldSize) return this.refuse(`rank ${rank} is outside the world size ${this.host.worldSize}`);
+      clearTimeout(this.helloTimer);
+      this.rank = rank;
+      this.host.welcome(this, rank, pid);
+      return this.send({ type: 'welcome', version: REPORT_PROTOCOL_VERSION });
+    }
+    if (!parsed.ok) {
+      if (parsed.seq === undefined) return this.fail(parsed.error);
+      return this.fail(parsed.error, parsed.seq);
+    }
+    const message = parsed.message;
+    if (message.type === 'hello') return this.fail('hello was already accepted on this connection');
+    if (message.seq <= this.lastSeq) return this.fail(`seq ${message.seq} does not follow ${this.lastSeq}`, message.seq);
+    this.lastSeq = message.seq;
+    this.consecutiveErrors = 0;
+    const report: WorkerReport = { rank: this.rank, seq: message.seq, metrics: message.metrics, checkpoint: message.checkpoint };
+    try {
+      const ack = await this.host.deliver(report);
+      const name = typeof ack?.checkpoint_dir_name === 'string' ? ack.checkpoint_dir_name : null;
+      await this.send({ type: 'ack', seq: message.seq, ok: true, checkpoint_dir_name: name });
+    } catch (err) {
+      await this.send({ type: 'ack', seq: message.seq, ok: false, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** A bad line after the hello: answered, counted, and fatal once too many come in a row. */
+  private async fail(error: string, seq?: number): Promise<void> {
+    this.host.reject(`${this.describe()}: ${error}`);
+    if (++this.consecutiveErrors > this.host.maxConsecutiveErrors) {
+      return this.refuse(`more than ${this.host.maxConsecutiveErrors} bad lines in a row`);
+    }
+    if (seq === undefined) return this.send({ type: 'error', error });
+    return this.send({ type: 'ack', seq, ok: false, error });
+  }
+
+  /** Answers with an error and closes the connection. */
+  private refuse(error: string): void {
+    if (this.closing) return;
+    this.host.reject(`${this.describe()}: ${error}; closing`);
+    this.closing = true;
+    this.queue.length = 0;
+    clearTimeout(this.helloTimer);
+    if (this.socket.writable) this.socket.end(JSON.stringify({ type: 'error', error } satisfies ServerMessage) + '\n');
+    this.socket.resume(); // read and drop whatever else arrives, so the peer's close is seen
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+  }
+
+  private async send(message: ServerMessage): Promise<void> {
+    if (this.closing || !this.socket.writable) return;
+    if (this.socket.write(JSON.stringify(message) + '\n')) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  private describe(): string {
+    return this.rank === null ? `report connection ${this.id}` : `report connection ${this.id} (rank ${this.rank})`;
+  }
+}
+
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,146 @@
+/**
+ * Fills the defaults of a spec that passed validation and resolves its paths, turning
+ * the YAML's shape into protocol/spec.ts's ExperimentSpec.
+ */
+import { homedir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import type {
+  AdmissionMode,
+  CheckpointConfig,
+  ExperimentSpec,
+  ResourceAmounts,
+  RunConfig,
+  ScalingConfig,
+  SchedulerSpec,
+  SearchAlgSpec,
+  TrainerSpec,
+  TuneConfig,
+} from '../../protocol/spec';
+import { splitCommandLine } from './command_line';
+
+/** The spec as written: every key optional but trainer.command, values already schema-checked. */
+export interface RawSpec {
+  trainer: RawTrainer;
+  param_space?: Record<string, unknown>;
+  tune_config?: Partial<Omit<TuneConfig, 'scheduler' | 'search_alg'>> & {
+    scheduler?: string | SchedulerSpec;
+    search_alg?: string | SearchAlgSpec;
+  };
+  run_config?: Partial<Omit<RunConfig, 'failure_config' | 'checkpoint_config'>> & {
+    failure_config?: Partial<RunConfig['failure_config']>;
+    checkpoint_config?: Partial<CheckpointConfig>;
+  };
+  resources?: { CPU?: number; GPU?: number };
+}
+
+interface RawTrainer {
+  command: string | (string | number)[];
+  working_dir?: string;
+  env?: Record<string, string | number | boolean>;
+  train_loop_config?: Record<string, unknown>;
+  scaling_config?: RawScalingConfig;
+  failure_config?: { max_failures?: number };
+}
+
+export interface RawScalingConfig {
+  num_workers?: number;
+  use_gpu?: boolean;
+  resources_per_worker?: Partial<ResourceAmounts>;
+  trainer_resources?: Partial<ResourceAmounts>;
+}
+
+export const DEFAULT_STORAGE_PATH = './tunekit_results';
+
+/** `file` must be absolute; relative paths in the spec are taken from its directory. */
+export function resolveSpec(raw: RawSpec, file: string): ExperimentSpec {
+  const dir = dirname(file);
+  const spec: ExperimentSpec = {
+    file,
+    trainer: trainerWithDefaults(raw.trainer, dir),
+    param_space: raw.param_space ?? {},
+    tune_config: tuneConfigWithDefaults(raw.tune_config ?? {}),
+    run_config: runConfigWithDefaults(raw.run_config ?? {}, file),
+  };
+  if (raw.resources) spec.resources = { ...raw.resources };
+  return spec;
+}
+
+/** Exported so a trial's sampled scaling_config can be resolved with the same rules. */
+export function scalingConfigWithDefaults(raw: RawScalingConfig): ScalingConfig {
+  const useGpu = raw.use_gpu ?? false;
+  return {
+    num_workers: raw.num_workers ?? 1,
+    use_gpu: useGpu,
+    resources_per_worker: {
+      CPU: raw.resources_per_worker?.CPU ?? 1,
+      GPU: raw.resources_per_worker?.GPU ?? (useGpu ? 1 : 0),
+    },
+    trainer_resources: {
+      CPU: raw.trainer_resources?.CPU ?? 1,
+      GPU: raw.trainer_resources?.GPU ?? 0,
+    },
+  };
+}
+
+function trainerWithDefaults(raw: RawTrainer, dir: string): TrainerSpec {
+  const split = typeof raw.command === 'string' ? splitCommandLine(raw.command) : { argv: raw.command.map(String) };
+  if ('error' in split) throw new Error(`trainer.command ${split.error}`);
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw.env ?? {})) env[name] = String(value);
+  return {
+    command: split.argv,
+    working_dir: resolvePath(dir, raw.working_dir ?? '.'),
+    env,
+    train_loop_config: raw.train_loop_config ?? {},
+    scaling_config: scalingConfigWithDefaults(raw.scaling_config ?? {}),
+    failure_config: { max_failures: raw.failure_config?.max_failures ?? 0 },
+  };
+}
+
+function tuneConfigWithDefaults(raw: NonNullable<RawSpec['tune_config']>): TuneConfig {
+  const config: TuneConfig = {
+    num_samples: raw.num_samples ?? 1,
+    max_concurrent_trials: raw.max_concurrent_trials ?? 0,
+    seed: raw.seed ?? 0,
+    scheduler: typed(raw.scheduler ?? 'fifo'),
+    search_alg: typed(raw.search_alg ?? 'random'),
+    admission: (raw.admission ?? 'coordinated') as AdmissionMode,
+  };
+  if (raw.metric !== undefined) config.metric = raw.metric;
+  if (raw.mode !== undefined) config.mode = raw.mode;
+  if (raw.time_budget_s !== undefined) config.time_budget_s = raw.time_budget_s;
+  return config;
+}
+
+function typed<T extends { type: string }>(value: string | T): T | { type: string } {
+  return typeof value === 'string' ? { type: value } : { ...value };
+}
+
+function runConfigWithDefaults(raw: NonNullable<RawSpec['run_config']>, file: string): RunConfig {
+  const checkpoint: CheckpointConfig = { checkpoint_score_order: raw.checkpoint_config?.checkpoint_score_order ?? 'max' };
+  if (raw.checkpoint_config?.num_to_keep !== undefined) checkpoint.num_to_keep = raw.checkpoint_config.num_to_keep;
+  const attribute = raw.checkpoint_config?.checkpoint_score_attribute;
+  if (attribute !== undefined) checkpoint.checkpoint_score_attribute = attribute;
+  return {
+    name: raw.name ?? experimentNameOf(file),
+    storage_path: resolvePath(dirname(file), raw.storage_path ?? DEFAULT_STORAGE_PATH),
+    stop: { ...(raw.stop ?? {}) },
+    failure_config: {
+      max_failures: raw.failure_config?.max_failures ?? 0,
+      fail_fast: raw.failure_config?.fail_fast ?? false,
+    },
+    checkpoint_config: checkpoint,
+  };
+}
+
+/** `quickstart.tune.yaml` names the experiment `quickstart`. */
+export function experimentNameOf(file: string): string {
+  const name = basename(file).replace(/(\.tune)?\.(ya?ml|json)$/i, '');
+  return name === '' || name === '.' || name === '..' ? 'experiment' : name;
+}
+
+function resolvePath(dir: string, path: string): string {
+  if (path === '~') return homedir();
+  if (path.startsWith('~/')) return join(homedir(), path.slice(2));
+  return resolve(dir, path);
+}

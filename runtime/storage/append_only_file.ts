@@ -1,0 +1,69 @@
+/**
+ * An append-only file that never keeps half of a failed append: after a failed write
+ * (ENOSPC mid-chunk) it cuts the file back to its last good length, so the lines before
+ * stay whole and the next append starts on a fresh line.
+ */
+import { dirname } from 'node:path';
+import type { FileHandle } from 'node:fs/promises';
+import { FileSystem, nodeFileSystem, syncDirectory } from './file_system';
+import { trimTornLine } from './jsonl';
+import { StorageError, codeOf } from './storage_error';
+
+export class AppendOnlyFile {
+  private broken: StorageError | undefined;
+
+  private constructor(
+    readonly path: string,
+    private readonly handle: FileHandle,
+    private length: number,
+  ) {}
+
+  /** Opens (creating if needed) after trimming a line torn by an earlier crash. */
+  static async open(path: string, fs: FileSystem = nodeFileSystem): Promise<AppendOnlyFile> {
+    const existed = await fs.stat(path).then(
+      () => true,
+      (err) => (codeOf(err) === 'ENOENT' ? false : Promise.reject(err)),
+    );
+    if (existed) await trimTornLine(path, fs);
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(path, 'a', 0o644);
+    } catch (err) {
+      throw new StorageError(`Could not open ${path}`, path, err);
+    }
+    const { size } = await handle.stat();
+    if (!existed) await syncDirectory(dirname(path), fs);
+    return new AppendOnlyFile(path, handle, size);
+  }
+
+  /** Appends all of `data` or nothing of it; `durable` waits for the disk as well. */
+  async append(data: string, durable: boolean): Promise<void> {
+    if (this.broken) throw this.broken;
+    const bytes = Buffer.from(data, 'utf8');
+    try {
+      let written = 0;
+      while (written < bytes.length) {
+        const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written);
+        written += bytesWritten;
+      }
+      // fdatasync is enough for appends: it also flushes the size that makes them readable.
+      if (durable) await this.handle.datasync();
+      this.length += bytes.length;
+    } catch (err) {
+      const failure = new StorageError(`Could not append to ${this.path}`, this.path, err);
+      await this.handle.truncate(this.length).catch(() => {
+        this.broken = failure;
+      });
+      throw failure;
+    }
+  }
+
+  private closed = false;
+
+  /** Safe to call twice: a writer that failed mid-rewrite may close it again. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.handle.close();
+  }
+}

@@ -1,0 +1,37 @@
+import { hostname } from 'node:os';
+import type { TrialRecord } from './trial_record';
+
+/** Ray's auto-filled result keys around the metrics a worker reported. */
+export function buildResultRow(
+  trial: TrialRecord,
+  metrics: Record<string, unknown>,
+  now: number,
+  driverPid: number,
+): Record<string, unknown> {
+  const since = trial.lastReportAt ?? trial.startedAt ?? now;
+  const timeThisIter = Math.max(0, now - since);
+  return {
+    ...metrics,
+    training_iteration: trial.iteration + 1,
+    trial_id: trial.id,
+    timestamp: Math.floor(now),
+    date: new Date(now * 1000).toISOString().slice(0, 19),
+    time_this_iter_s: timeThisIter,
+    time_total_s: trial.timeTotalS + timeThisIter,
+    pid: driverPid,
+    hostname: hostname(),
+    node_ip: '127.0.0.1',
+    done: false,
+    config: trial.config,
+    checkpoint_dir_name: null as string | null,
+  };
+}
+
+/** Ray's dict stopper: stop once any `result[key] >= threshold`. */
+export function stopCriterionMet(row: Record<string, unknown>, stop: Record<string, number>): string | undefined {
+  for (const [key, threshold] of Object.entries(stop)) {
+    const value = row[key];
+    if (typeof value === 'number' && value >= threshold) return `stop criterion ${key} >= ${threshold} reached`;
+  }
+  return undefined;
+}

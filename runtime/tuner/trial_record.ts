@@ -1,0 +1,78 @@
+import type { ExperimentSpec, ResourceAmounts, ScalingConfig } from '../../protocol/spec';
+import type { TrialGrant, TrialStatus } from '../../protocol/trial';
+import type { GroupExit } from '../../protocol/driver';
+
+export interface SampledLeaf {
+  path: string;
+  value: unknown;
+}
+
+export interface CheckpointEntry {
+  name: string;
+  iteration: number;
+  metrics: Record<string, unknown>;
+}
+
+/** What the Tuner knows about one trial; the runtime's truth, mirrored on disk. */
+export interface TrialRecord {
+  id: string;
+  index: number;
+  name: string;
+  dir: string;
+  /** The sampled param_space, as written to params.json and result.json `config`. */
+  config: Record<string, unknown>;
+  sampled: SampledLeaf[];
+  /** What the workers see through get_config(): trainer.train_loop_config merged with the sample. */
+  trainLoopConfig: Record<string, unknown>;
+  scaling: ScalingConfig;
+  request: { trainable: ResourceAmounts; workers: ResourceAmounts[] };
+  status: TrialStatus;
+  /** Why a trial is not executing yet (ledger's words), or why it stopped. */
+  waitingReason?: string;
+  endReason?: string;
+  grant?: TrialGrant;
+  iteration: number;
+  lastResult?: Record<string, unknown>;
+  startedAt?: number;
+  lastReportAt?: number;
+  timeTotalS: number;
+  checkpoints: CheckpointEntry[];
+  exit?: GroupExit;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Ray lets scaling fields come from the param space (job-level hyperparameters). */
+export function mergeScaling(base: ScalingConfig, sampled: unknown): ScalingConfig {
+  if (!isPlainObject(sampled)) return base;
+  const perWorker = isPlainObject(sampled.resources_per_worker) ? sampled.resources_per_worker : {};
+  const trainer = isPlainObject(sampled.trainer_resources) ? sampled.trainer_resources : {};
+  return {
+    num_workers: typeof sampled.num_workers === 'number' ? sampled.num_workers : base.num_workers,
+    use_gpu: typeof sampled.use_gpu === 'boolean' ? sampled.use_gpu : base.use_gpu,
+    resources_per_worker: { ...base.resources_per_worker, ...(perWorker as Partial<ResourceAmounts>) },
+    trainer_resources: { ...base.trainer_resources, ...(trainer as Partial<ResourceAmounts>) },
+  };
+}
+
+export function trialRequest(scaling: ScalingConfig): TrialRecord['request'] {
+  const perWorker = {
+    CPU: scaling.resources_per_worker.CPU,
+    // use_gpu without a GPU amount means one GPU per worker, as in Ray.
+    GPU: scaling.use_gpu ? scaling.resources_per_worker.GPU || 1 : 0,
+  };
+  return {
+    trainable: { ...scaling.trainer_resources },
+    workers: Array.from({ length: scaling.num_workers }, () => ({ ...perWorker })),
+  };
+}
+
+/** The trial's own view of the spec: merged config, scaling and resource request. */
+export function resolveTrialConfig(spec: ExperimentSpec, config: Record<string, unknown>) {
+  const sampledLoop = isPlainObject(config.train_loop_config) ? config.train_loop_config : {};
+  const trainLoopConfig = { ...spec.trainer.train_loop_config, ...sampledLoop };
+  const scaling = mergeScaling(spec.trainer.scaling_config, config.scaling_config);
+  return { trainLoopConfig, scaling, request: trialRequest(scaling) };
+}
