@@ -11,7 +11,7 @@ const NEWLINE = 0x0a;
  * the reader never holds more than maxBytes of one line.
  */
 export class LineReader {
-  private decoder = new StringDecoder('utf8');
+  private readonly decoder = new StringDecoder('utf8');
   private partial = '';
   private partialBytes = 0;
   private discarding = false;
@@ -39,11 +39,13 @@ export class LineReader {
         this.reset();
         this.discarding = newline === -1;
       } else {
-        this.partial += this.decoder.write(chunk.subarray(start, end));
+        if (end > start) this.partial += this.decoder.write(chunk.subarray(start, end));
         this.partialBytes += end - start;
         if (newline !== -1) {
+          // end() flushes half a character as U+FFFD and leaves the decoder ready for reuse.
           events.push({ kind: 'line', text: this.partial + this.decoder.end() });
-          this.reset();
+          this.partial = '';
+          this.partialBytes = 0;
         }
       }
       if (newline === -1) break;
@@ -53,8 +55,7 @@ export class LineReader {
   }
 
   private reset(): void {
-    // A fresh decoder also forgets half a multi-byte character left over from the old line.
-    this.decoder = new StringDecoder('utf8');
+    this.decoder.end();
     this.partial = '';
     this.partialBytes = 0;
   }

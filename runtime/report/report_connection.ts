@@ -29,7 +29,8 @@ const LINGER_MS = 1000;
 export class ReportConnection {
   rank: number | null = null;
   private readonly reader: LineReader;
-  private readonly queue: LineEvent[] = [];
+  private queue: LineEvent[] = [];
+  private queueHead = 0;
   private busy = false;
   private closing = false;
   private lastSeq = 0;
@@ -61,7 +62,7 @@ export class ReportConnection {
 
   private receive(chunk: Buffer): void {
     if (this.closing) return;
-    this.queue.push(...this.reader.push(chunk));
+    for (const event of this.reader.push(chunk)) this.queue.push(event);
     void this.drainQueue();
   }
 
@@ -69,12 +70,19 @@ export class ReportConnection {
     if (this.busy) return;
     this.busy = true;
     this.socket.pause();
-    while (this.queue.length > 0 && !this.closing) await this.handle(this.queue.shift()!);
+    // A 64 KiB chunk can hold 64 Ki lines; walk them by index rather than shift() each.
+    // Most lines are answered synchronously; only those that wait (a report, a full socket) are awaited.
+    while (this.queueHead < this.queue.length && !this.closing) {
+      const pending = this.handle(this.queue[this.queueHead++]);
+      if (pending) await pending;
+    }
+    this.queue = [];
+    this.queueHead = 0;
     this.busy = false;
     if (!this.closing) this.socket.resume();
   }
 
-  private async handle(event: LineEvent): Promise<void> {
+  private handle(event: LineEvent): Promise<void> | void {
     if (event.kind === 'oversized') return this.fail(`line longer than ${event.maxBytes} bytes`);
     if (event.text.trim() === '') return;
     const parsed = parseClientMessage(event.text);
@@ -98,18 +106,22 @@ export class ReportConnection {
     if (message.seq <= this.lastSeq) return this.fail(`seq ${message.seq} does not follow ${this.lastSeq}`, message.seq);
     this.lastSeq = message.seq;
     this.consecutiveErrors = 0;
-    const report: WorkerReport = { rank: this.rank, seq: message.seq, metrics: message.metrics, checkpoint: message.checkpoint };
+    return this.deliver({ rank: this.rank, seq: message.seq, metrics: message.metrics, checkpoint: message.checkpoint });
+  }
+
+  /** Acks only after the owner's handler has settled, so the worker may then drop its checkpoint. */
+  private async deliver(report: WorkerReport): Promise<void> {
     try {
       const ack = await this.host.deliver(report);
       const name = typeof ack?.checkpoint_dir_name === 'string' ? ack.checkpoint_dir_name : null;
-      await this.send({ type: 'ack', seq: message.seq, ok: true, checkpoint_dir_name: name });
+      await this.send({ type: 'ack', seq: report.seq, ok: true, checkpoint_dir_name: name });
     } catch (err) {
-      await this.send({ type: 'ack', seq: message.seq, ok: false, error: err instanceof Error ? err.message : String(err) });
+      await this.send({ type: 'ack', seq: report.seq, ok: false, error: err instanceof Error ? err.message : String(err) });
     }
   }
 
   /** A bad line after the hello: answered, counted, and fatal once too many come in a row. */
-  private async fail(error: string, seq?: number): Promise<void> {
+  private fail(error: string, seq?: number): Promise<void> | void {
     this.host.reject(`${this.describe()}: ${error}`);
     if (++this.consecutiveErrors > this.host.maxConsecutiveErrors) {
       return this.refuse(`more than ${this.host.maxConsecutiveErrors} bad lines in a row`);
@@ -123,17 +135,19 @@ export class ReportConnection {
     if (this.closing) return;
     this.host.reject(`${this.describe()}: ${error}; closing`);
     this.closing = true;
-    this.queue.length = 0;
+    this.queue = [];
+    this.queueHead = 0;
     clearTimeout(this.helloTimer);
     if (this.socket.writable) this.socket.end(JSON.stringify({ type: 'error', error } satisfies ServerMessage) + '\n');
     this.socket.resume(); // read and drop whatever else arrives, so the peer's close is seen
     setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
   }
 
-  private async send(message: ServerMessage): Promise<void> {
+  /** Returns a promise only when the socket is full, to be awaited before reading on. */
+  private send(message: ServerMessage): Promise<void> | void {
     if (this.closing || !this.socket.writable) return;
     if (this.socket.write(JSON.stringify(message) + '\n')) return;
-    await new Promise<void>((resolve) => {
+    return new Promise<void>((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
         this.socket.off('close', done);

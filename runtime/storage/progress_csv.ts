@@ -11,27 +11,35 @@ export interface FlatResult {
 }
 
 /**
- * Flattens results, nested plain objects becoming `parent/child` keys. Reusing the
- * previous result's key array when the shape repeats (the usual case) lets header
- * checks and column lookups run once per shape instead of once per result.
+ * Flattens results, nested plain objects becoming `parent/child` keys. Results of a
+ * recently seen shape (the usual case) reuse that shape's key array, so that column
+ * lookups run once per shape instead of once per result.
  */
 export class ResultFlattener {
-  private lastKeys: readonly string[] = [];
+  private recent: (readonly string[])[] = [];
 
   flatten(result: Record<string, unknown>): FlatResult {
     const keys: string[] = [];
     const values: unknown[] = [];
     collect(result, '', keys, values);
-    const last = this.lastKeys;
-    if (keys.length === last.length && keys.every((key, i) => key === last[i])) return { keys: last, values };
-    this.lastKeys = keys;
+    for (const shape of this.recent) {
+      if (sameKeys(shape, keys)) return { keys: shape, values };
+    }
+    this.recent = [keys, ...this.recent.slice(0, RECENT_SHAPES - 1)];
     return { keys, values };
   }
 }
 
+const RECENT_SHAPES = 8;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function collect(node: Record<string, unknown>, prefix: string, keys: string[], values: unknown[]): void {
-  for (const key in node) {
-    if (!Object.prototype.hasOwnProperty.call(node, key)) continue;
+  for (const key of Object.keys(node)) {
     const value = node[key];
     if (isPlainObject(value)) collect(value, `${prefix}${key}/`, keys, values);
     else {
@@ -47,40 +55,57 @@ export function csvLine(cells: readonly unknown[]): string {
   return `${line}\n`;
 }
 
-/** Formats rows under `header`, which must already hold every key of every row. */
-export class CsvRowFormatter {
-  private readonly columnsOf = new Map<readonly string[], number[]>();
+/**
+ * The columns of `progress.csv`. Columns are only ever added, at the end, so a row
+ * formatted earlier stays aligned once padded with empty cells for the new ones.
+ */
+const MAX_SHAPES = 256;
 
-  constructor(private readonly header: readonly string[]) {}
+export class CsvColumns {
+  private readonly names: string[];
+  private readonly known: Set<string>;
+  private readonly positionsOf = new Map<readonly string[], number[]>();
 
-  format(row: FlatResult): string {
-    let columns = this.columnsOf.get(row.keys);
-    if (!columns) {
-      columns = row.keys.map((key) => this.header.indexOf(key));
-      this.columnsOf.set(row.keys, columns);
-    }
-    const cells = new Array<unknown>(this.header.length);
-    for (let i = 0; i < columns.length; i++) cells[columns[i]] = row.values[i];
-    return csvLine(cells);
+  constructor(header: readonly string[] = []) {
+    this.names = [...header];
+    this.known = new Set(header);
   }
-}
 
-/** Keys of `rows` missing from `header`, in order of first appearance. */
-export function newColumns(header: readonly string[], rows: readonly FlatResult[]): string[] {
-  const known = new Set(header);
-  const seen = new Set<readonly string[]>();
-  const added: string[] = [];
-  for (const { keys } of rows) {
-    if (seen.has(keys)) continue;
-    seen.add(keys);
+  get header(): readonly string[] {
+    return this.names;
+  }
+
+  get width(): number {
+    return this.names.length;
+  }
+
+  /** Adds the keys not yet known as new last columns; returns how many were added. */
+  add(keys: readonly string[]): number {
+    if (this.positionsOf.has(keys)) return 0;
+    // Bounds memory when shapes never repeat; positions are cheap to recompute.
+    if (this.positionsOf.size >= MAX_SHAPES) this.positionsOf.clear();
+    const before = this.names.length;
     for (const key of keys) {
-      if (!known.has(key)) {
-        known.add(key);
-        added.push(key);
+      if (!this.known.has(key)) {
+        this.known.add(key);
+        this.names.push(key);
       }
     }
+    this.positionsOf.set(
+      keys,
+      keys.map((key) => this.names.indexOf(key)),
+    );
+    return this.names.length - before;
   }
-  return added;
+
+  /** One line under the current columns; `add` must have seen the row's keys. */
+  format(row: FlatResult): string {
+    const positions = this.positionsOf.get(row.keys);
+    if (!positions) throw new Error('CsvColumns.format called before add for this row shape');
+    const cells = new Array<unknown>(this.names.length);
+    for (let i = 0; i < positions.length; i++) cells[positions[i]] = row.values[i];
+    return csvLine(cells);
+  }
 }
 
 /**

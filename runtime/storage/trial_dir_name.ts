@@ -44,11 +44,14 @@ function formatNumber(value: number): string {
   if (Number.isNaN(value)) return 'nan';
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
   if (Number.isInteger(value) && Math.abs(value) < 1e6) return String(value);
-  const [mantissa, exponent] = value.toPrecision(4).split('e');
-  const trimmed = mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa;
-  if (exponent === undefined) return trimmed;
-  const sign = exponent.startsWith('-') ? '-' : '+';
-  return `${trimmed}e${sign}${exponent.replace(/^[+-]/, '').padStart(2, '0')}`;
+  const [mantissa, exponent] = value.toExponential(3).split('e');
+  const power = Number(exponent);
+  if (power >= -4 && power < 4) return trimZeros(value.toPrecision(4));
+  return `${trimZeros(mantissa)}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
+}
+
+function trimZeros(digits: string): string {
+  return digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits;
 }
 
 function lastComponent(path: string): string {

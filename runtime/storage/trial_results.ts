@@ -9,7 +9,7 @@ import { AppendOnlyFile } from './append_only_file';
 import { writeFileAtomic } from './atomic_write';
 import { FileSystem, nodeFileSystem } from './file_system';
 import { trimTornLine } from './jsonl';
-import { CsvRowFormatter, FlatResult, ResultFlattener, csvLine, newColumns, parseCsvLine, widenCsv } from './progress_csv';
+import { CsvColumns, FlatResult, ResultFlattener, csvLine, parseCsvLine, widenCsv } from './progress_csv';
 import { StorageError, codeOf } from './storage_error';
 import { PROGRESS_FILE, RESULT_FILE } from './trial_dir';
 
@@ -23,25 +23,29 @@ export interface TrialResultsOptions {
 interface OpenFiles {
   json: AppendOnlyFile;
   csv: AppendOnlyFile;
+  columns: CsvColumns;
 }
 
 export class TrialResults {
   private readonly fs: FileSystem;
   private readonly flushIntervalMs: number;
   private readonly maxBufferedBytes: number;
+  private readonly flattener = new ResultFlattener();
   private jsonLines: string[] = [];
   private bufferedBytes = 0;
-  private rows: FlatResult[] = [];
-  private readonly flattener = new ResultFlattener();
-  private formatter = new CsvRowFormatter([]);
-  private header: string[] = [];
+  /** CSV lines formatted at append time, all as wide as `columns`. */
+  private rows: string[] = [];
+  /** Results appended before an existing progress.csv's header was read. */
+  private unformatted: FlatResult[] = [];
+  private diskWidth = 0;
+  private opening: Promise<OpenFiles> | undefined;
   private files: OpenFiles | undefined;
   private queue: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  /** Opens lazily, on the first flush, appending to what an earlier run left. */
+  /** Opens on the first append, continuing what an earlier run left. */
   constructor(
     readonly trialDir: string,
     options: TrialResultsOptions = {},
@@ -57,13 +61,17 @@ export class TrialResults {
     if (this.closed) throw new Error(`The results of ${this.trialDir} are closed`);
     const line = `${JSON.stringify(result)}\n`;
     this.jsonLines.push(line);
-    this.rows.push(this.flattener.flatten(result));
     this.bufferedBytes += line.length;
-    if (this.bufferedBytes >= this.maxBufferedBytes) void this.flush().catch(() => undefined);
-    if (!this.timer) {
+    const flat = this.flattener.flatten(result);
+    if (this.files) this.addRow(this.files.columns, flat);
+    else this.unformatted.push(flat);
+    if (!this.opening) {
+      this.opening = this.open();
+      this.opening.catch(() => undefined);
       this.timer = setInterval(() => void this.flush().catch(() => undefined), this.flushIntervalMs);
       this.timer.unref();
     }
+    if (this.bufferedBytes >= this.maxBufferedBytes) void this.flush().catch(() => undefined);
   }
 
   /** Resolves once everything appended so far is on disk; a failure breaks the writer for good. */
@@ -91,51 +99,58 @@ export class TrialResults {
     }
   }
 
+  private addRow(columns: CsvColumns, flat: FlatResult): void {
+    const added = columns.add(flat.keys);
+    if (columns.width === 0) return;
+    if (added > 0 && this.rows.length > 0) {
+      const pad = ','.repeat(added);
+      this.rows = this.rows.map((row) => `${row.slice(0, -1)}${pad}\n`);
+    }
+    this.rows.push(columns.format(flat));
+  }
+
   private async writeBuffered(): Promise<void> {
-    if (this.jsonLines.length === 0) return;
-    const lines = this.jsonLines;
-    const rows = this.rows;
+    if (!this.opening || this.jsonLines.length === 0) return;
+    const files = await this.opening;
+    const lines = this.jsonLines.join('');
+    const rows = this.rows.join('');
+    const header = files.columns.header.slice();
     this.jsonLines = [];
     this.rows = [];
     this.bufferedBytes = 0;
-    const files = await this.open();
-    await files.json.append(lines.join(''), true);
-    await this.writeRows(files, rows);
+    await files.json.append(lines, true);
+    await this.writeRows(files, rows, header);
   }
 
-  private async writeRows(files: OpenFiles, rows: FlatResult[]): Promise<void> {
-    const added = newColumns(this.header, rows);
-    const header = added.length === 0 ? this.header : [...this.header, ...added];
+  private async writeRows(files: OpenFiles, rows: string, header: readonly string[]): Promise<void> {
     if (header.length === 0) return;
-    const formatter = added.length === 0 ? this.formatter : new CsvRowFormatter(header);
-    let text = '';
-    for (const row of rows) text += formatter.format(row);
-    if (this.header.length === 0) {
-      await files.csv.append(csvLine(header) + text, true);
-    } else if (added.length === 0) {
-      await files.csv.append(text, true);
+    if (this.diskWidth === 0) {
+      await files.csv.append(csvLine(header) + rows, true);
+    } else if (header.length === this.diskWidth) {
+      await files.csv.append(rows, true);
     } else {
       // A new key: rewrite the whole file under the wider header, atomically, so the
       // CSV is never seen with rows that disagree with its header.
       const path = join(this.trialDir, PROGRESS_FILE);
       await files.csv.close();
       const old = await this.fs.readFile(path, 'utf8');
-      await writeFileAtomic(path, widenCsv(old, header, added.length) + text, this.fs);
+      await writeFileAtomic(path, widenCsv(old, header, header.length - this.diskWidth) + rows, this.fs);
       files.csv = await AppendOnlyFile.open(path, this.fs);
     }
-    this.header = header;
-    this.formatter = formatter;
+    this.diskWidth = header.length;
   }
 
   private async open(): Promise<OpenFiles> {
-    if (this.files) return this.files;
     const csvPath = join(this.trialDir, PROGRESS_FILE);
     const json = await AppendOnlyFile.open(join(this.trialDir, RESULT_FILE), this.fs);
     await trimTornLine(csvPath, this.fs);
-    this.header = await this.readHeader(csvPath);
-    this.formatter = new CsvRowFormatter(this.header);
-    this.files = { json, csv: await AppendOnlyFile.open(csvPath, this.fs) };
-    return this.files;
+    const header = await this.readHeader(csvPath);
+    const files = { json, csv: await AppendOnlyFile.open(csvPath, this.fs), columns: new CsvColumns(header) };
+    this.diskWidth = header.length;
+    for (const flat of this.unformatted) this.addRow(files.columns, flat);
+    this.unformatted = [];
+    this.files = files;
+    return files;
   }
 
   private async readHeader(path: string): Promise<string[]> {
@@ -146,7 +161,7 @@ export class TrialResults {
       if (codeOf(err) === 'ENOENT') return [];
       throw new StorageError(`Could not read ${path}`, path, err);
     }
-    const first = text.slice(0, text.indexOf('\n') + 1).replace(/\n$/, '');
+    const first = text.slice(0, Math.max(0, text.indexOf('\n')));
     return first === '' ? [] : parseCsvLine(first);
   }
 }

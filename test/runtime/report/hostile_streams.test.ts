@@ -77,6 +77,22 @@ test('a 10 MB line is refused as oversized and the next line on the same connect
   }
 });
 
+test('a megabyte of blank lines is skipped quickly and the connection still reports', TIMEOUT, async () => {
+  const h = await startHarness();
+  try {
+    const peer = await RawPeer.connect(h.socketPath);
+    await peer.hello(h.token, 1);
+    const started = Date.now();
+    await peer.send('\n'.repeat(1024 * 1024) + report(1, '{"after":"blanks"}'));
+    assert.deepEqual(await peer.reply(1), { type: 'ack', seq: 1, ok: true, checkpoint_dir_name: null });
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(h.rejected, []);
+    peer.destroy();
+  } finally {
+    await h.close();
+  }
+});
+
 test('a wrong token, a report before hello, or a rank outside the world closes the connection', TIMEOUT, async () => {
   const h = await startHarness();
   try {

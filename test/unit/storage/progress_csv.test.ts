@@ -1,13 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  CsvRowFormatter,
-  ResultFlattener,
-  csvLine,
-  newColumns,
-  parseCsvLine,
-  widenCsv,
-} from '../../../runtime/storage/progress_csv';
+import { CsvColumns, ResultFlattener, csvLine, parseCsvLine, widenCsv } from '../../../runtime/storage/progress_csv';
 
 test('nested results flatten to slash-separated keys, arrays stay one cell', () => {
   const flat = new ResultFlattener().flatten({ loss: 0.5, config: { lr: 0.01, model: { depth: 3 } }, hist: [1, 2] });
@@ -34,20 +27,40 @@ test('cells with commas, quotes and line breaks stay on one line and parse back'
 
 test('missing values are empty cells and special numbers are spelled out', () => {
   const row = new ResultFlattener().flatten({ a: null, b: NaN, c: -Infinity, d: true, e: [1, 'x'] });
-  assert.equal(new CsvRowFormatter(['a', 'b', 'c', 'd', 'e', 'z']).format(row), ',nan,-inf,true,"[1,""x""]",\n');
+  const columns = new CsvColumns(['a', 'b', 'c', 'd', 'e', 'z']);
+  assert.equal(columns.add(row.keys), 0);
+  assert.equal(columns.format(row), ',nan,-inf,true,"[1,""x""]",\n');
 });
 
 test('a row is written under the header order, whatever order its keys came in', () => {
   const flattener = new ResultFlattener();
-  const formatter = new CsvRowFormatter(['a', 'b', 'c']);
-  assert.equal(formatter.format(flattener.flatten({ c: 3, a: 1 })), '1,,3\n');
-  assert.equal(formatter.format(flattener.flatten({ c: 6, a: 4 })), '4,,6\n');
+  const columns = new CsvColumns(['a', 'b', 'c']);
+  for (const [result, line] of [
+    [{ c: 3, a: 1 }, '1,,3\n'],
+    [{ c: 6, a: 4 }, '4,,6\n'],
+  ] as const) {
+    const row = flattener.flatten(result);
+    columns.add(row.keys);
+    assert.equal(columns.format(row), line);
+  }
 });
 
-test('new columns are listed in order of first appearance', () => {
+test('unknown keys become new last columns, in order of first appearance', () => {
   const flattener = new ResultFlattener();
-  const rows = [flattener.flatten({ a: 1, b: 2 }), flattener.flatten({ c: 3, a: 1, d: 4 })];
-  assert.deepEqual(newColumns(['a'], rows), ['b', 'c', 'd']);
+  const columns = new CsvColumns(['a']);
+  assert.equal(columns.add(flattener.flatten({ a: 1, b: 2 }).keys), 1);
+  const row = flattener.flatten({ c: 3, a: 1, d: { e: 4 } });
+  assert.equal(columns.add(row.keys), 2);
+  assert.deepEqual(columns.header, ['a', 'b', 'c', 'd/e']);
+  assert.equal(columns.format(row), '1,,3,4\n');
+});
+
+test('alternating result shapes reuse their key lists', () => {
+  const flattener = new ResultFlattener();
+  const first = [flattener.flatten({ a: 1 }), flattener.flatten({ b: 1 })];
+  const again = [flattener.flatten({ a: 2 }), flattener.flatten({ b: 2 })];
+  assert.equal(again[0].keys, first[0].keys);
+  assert.equal(again[1].keys, first[1].keys);
 });
 
 test('widening pads every old record so it lines up with the new header', () => {
