@@ -73,7 +73,11 @@ export class ReportServer {
       throw new Error(`report socket path is ${bytes} bytes, more than the ${MAX_SOCKET_PATH_BYTES} a Unix socket allows: ${socketPath}`);
     }
     if (token === '') throw new Error('report token must not be empty');
-    if (!Number.isInteger(worldSize) || worldSize < 1) throw new Error(`worldSize must be a positive integer, got ${worldSize}`);
+    for (const [name, value] of Object.entries({ worldSize, maxLineBytes: opts.maxLineBytes ?? 1, helloTimeoutMs: opts.helloTimeoutMs ?? 1 })) {
+      if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+    }
+    const maxErrors = opts.maxConsecutiveErrors ?? 0;
+    if (!Number.isInteger(maxErrors) || maxErrors < 0) throw new Error(`maxConsecutiveErrors must be an integer ≥ 0, got ${maxErrors}`);
     removeStaleSocket(socketPath);
     const server = createServer({ pauseOnConnect: false });
     await new Promise<void>((resolve, reject) => {

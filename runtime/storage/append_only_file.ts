@@ -37,18 +37,22 @@ export class AppendOnlyFile {
   }
 
   /** Appends all of `data` or nothing of it; `durable` waits for the disk as well. */
-  async append(data: string, durable: boolean): Promise<void> {
+  async append(data: string | readonly Uint8Array[], durable: boolean): Promise<void> {
     if (this.broken) throw this.broken;
-    const bytes = Buffer.from(data, 'utf8');
+    const chunks = typeof data === 'string' ? [Buffer.from(data, 'utf8')] : data;
     try {
-      let written = 0;
-      while (written < bytes.length) {
-        const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written);
-        written += bytesWritten;
+      let appended = 0;
+      for (const chunk of chunks) {
+        let written = 0;
+        while (written < chunk.length) {
+          const { bytesWritten } = await this.handle.write(chunk, written, chunk.length - written);
+          written += bytesWritten;
+        }
+        appended += written;
       }
       // fdatasync is enough for appends: it also flushes the size that makes them readable.
       if (durable) await this.handle.datasync();
-      this.length += bytes.length;
+      this.length += appended;
     } catch (err) {
       const failure = new StorageError(`Could not append to ${this.path}`, this.path, err);
       await this.handle.truncate(this.length).catch(() => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { AppendOnlyFile } from './append_only_file';
 import { writeFileAtomic } from './atomic_write';
 import { FileSystem, nodeFileSystem } from './file_system';
+import { LineBuffer } from './line_buffer';
 import { trimTornLine } from './jsonl';
 import { CsvColumns, FlatResult, ResultFlattener, csvLine, parseCsvLine, widenCsv } from './progress_csv';
 import { StorageError, codeOf } from './storage_error';
@@ -31,10 +32,10 @@ export class TrialResults {
   private readonly flushIntervalMs: number;
   private readonly maxBufferedBytes: number;
   private readonly flattener = new ResultFlattener();
-  private jsonLines: string[] = [];
-  private bufferedBytes = 0;
-  /** CSV lines formatted at append time, all as wide as `columns`. */
-  private rows: string[] = [];
+  private readonly jsonLines = new LineBuffer();
+  /** CSV lines formatted at append time, all as wide as the columns are now. */
+  private readonly rows = new LineBuffer();
+  private appended = 0;
   /** Results appended before an existing progress.csv's header was read. */
   private unformatted: FlatResult[] = [];
   private diskWidth = 0;
@@ -59,9 +60,8 @@ export class TrialResults {
   append(result: Record<string, unknown>): void {
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error(`The results of ${this.trialDir} are closed`);
-    const line = `${JSON.stringify(result)}\n`;
-    this.jsonLines.push(line);
-    this.bufferedBytes += line.length;
+    this.jsonLines.write(`${JSON.stringify(result)}\n`);
+    this.appended++;
     const flat = this.flattener.flatten(result);
     if (this.files) this.addRow(this.files.columns, flat);
     else this.unformatted.push(flat);
@@ -71,7 +71,7 @@ export class TrialResults {
       this.timer = setInterval(() => void this.flush().catch(() => undefined), this.flushIntervalMs);
       this.timer.unref();
     }
-    if (this.bufferedBytes >= this.maxBufferedBytes) void this.flush().catch(() => undefined);
+    if (this.jsonLines.byteLength >= this.maxBufferedBytes) void this.flush().catch(() => undefined);
   }
 
   /** Resolves once everything appended so far is on disk; a failure breaks the writer for good. */
@@ -102,30 +102,29 @@ export class TrialResults {
   private addRow(columns: CsvColumns, flat: FlatResult): void {
     const added = columns.add(flat.keys);
     if (columns.width === 0) return;
-    if (added > 0 && this.rows.length > 0) {
+    if (added > 0 && this.rows.byteLength > 0) {
       const pad = ','.repeat(added);
-      this.rows = this.rows.map((row) => `${row.slice(0, -1)}${pad}\n`);
+      const pending = Buffer.concat(this.rows.take()).toString('utf8');
+      this.rows.write(pending.replace(/\n/g, `${pad}\n`));
     }
-    this.rows.push(columns.format(flat));
+    this.rows.write(columns.format(flat));
   }
 
   private async writeBuffered(): Promise<void> {
-    if (!this.opening || this.jsonLines.length === 0) return;
+    if (!this.opening || this.appended === 0) return;
     const files = await this.opening;
-    const lines = this.jsonLines.join('');
-    const rows = this.rows.join('');
+    const lines = this.jsonLines.take();
+    const rows = this.rows.take();
     const header = files.columns.header.slice();
-    this.jsonLines = [];
-    this.rows = [];
-    this.bufferedBytes = 0;
+    this.appended = 0;
     await files.json.append(lines, true);
     await this.writeRows(files, rows, header);
   }
 
-  private async writeRows(files: OpenFiles, rows: string, header: readonly string[]): Promise<void> {
+  private async writeRows(files: OpenFiles, rows: Buffer[], header: readonly string[]): Promise<void> {
     if (header.length === 0) return;
     if (this.diskWidth === 0) {
-      await files.csv.append(csvLine(header) + rows, true);
+      await files.csv.append([Buffer.from(csvLine(header)), ...rows], true);
     } else if (header.length === this.diskWidth) {
       await files.csv.append(rows, true);
     } else {
@@ -134,7 +133,8 @@ export class TrialResults {
       const path = join(this.trialDir, PROGRESS_FILE);
       await files.csv.close();
       const old = await this.fs.readFile(path, 'utf8');
-      await writeFileAtomic(path, widenCsv(old, header, header.length - this.diskWidth) + rows, this.fs);
+      const widened = Buffer.from(widenCsv(old, header, header.length - this.diskWidth));
+      await writeFileAtomic(path, Buffer.concat([widened, ...rows]), this.fs);
       files.csv = await AppendOnlyFile.open(path, this.fs);
     }
     this.diskWidth = header.length;

@@ -70,6 +70,7 @@ export async function runCommand(args: ParsedArgs, out: NodeJS.WriteStream, err:
     }
   });
   tuner.on('warning', (message: string) => view.write(`warning: ${message}\n`));
+  tuner.on('rejected', (t: TrialRecord, what: string) => view.write(`Trial ${t.id}: rejected a report: ${what}\n`));
 
   const timer = setInterval(live ? redraw : plain, live ? REDRAW_MS : PLAIN_STATUS_MS);
   let interrupted = false;

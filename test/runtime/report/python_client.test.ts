@@ -39,6 +39,7 @@ test('a checkpoint directory reaches the handler before report returns, so the w
   const h = await startHarness({
     onReport: async (r) => {
       assert.ok(r.checkpoint);
+      await new Promise((resolve) => setTimeout(resolve, 20)); // an early ack would let the worker delete it now
       copied.push(readFileSync(join(r.checkpoint, 'model.txt'), 'utf8'));
       return { checkpoint_dir_name: `checkpoint_00000${r.seq - 1}` };
     },

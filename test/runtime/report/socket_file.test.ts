@@ -67,3 +67,19 @@ test('a socket path longer than a Unix socket allows is refused with its length'
   await assert.rejects(listen(`/tmp/${'d'.repeat(120)}/report.sock`), /is 137 bytes, more than the 107/);
   await assert.rejects(listen('relative/report.sock'), /must be absolute/);
 });
+
+test('limits that are not positive integers are refused before anything listens', async () => {
+  const dir = privateDir();
+  try {
+    const socketPath = join(dir, 'report.sock');
+    const base = { socketPath, token: 't', onReport: async () => ({ checkpoint_dir_name: null }) };
+    await assert.rejects(ReportServer.listen({ ...base, worldSize: 0 }), /worldSize must be a positive integer/);
+    await assert.rejects(ReportServer.listen({ ...base, worldSize: 1, maxLineBytes: 0.5 }), /maxLineBytes/);
+    await assert.rejects(ReportServer.listen({ ...base, worldSize: 1, helloTimeoutMs: -1 }), /helloTimeoutMs/);
+    await assert.rejects(ReportServer.listen({ ...base, worldSize: 1, maxConsecutiveErrors: -1 }), /maxConsecutiveErrors/);
+    await assert.rejects(ReportServer.listen({ ...base, token: '', worldSize: 1 }), /token must not be empty/);
+    assert.equal(existsSync(socketPath), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

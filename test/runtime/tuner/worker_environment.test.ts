@@ -67,3 +67,61 @@ run_config: {name: env}
     }
   });
 });
+
+describe('a Node worker', () => {
+  it('reports through the Node client with the same names', async () => {
+    const { dir, cleanup } = scratchDir({
+      'worker.js': `
+const tunekit = require('tunekit');
+(async () => {
+  const config = tunekit.getConfig();
+  for (let i = 1; i <= 3; i++) await tunekit.report({ score: i * config.scale, rank: tunekit.getContext().getWorldRank() });
+})().catch((e) => { console.error(e); process.exit(1); });
+`,
+      'node.tune.yaml': `
+trainer:
+  command: [node, worker.js]
+  scaling_config: {trainer_resources: {CPU: 0}}
+param_space:
+  train_loop_config: {scale: {grid_search: [1, 10]}}
+run_config: {name: node}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 'node.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const trials = JSON.parse(run.stdout).trials;
+      assert.deepEqual(
+        trials.map((t: { path: string }) => readJsonLines(join(t.path, 'result.json')).map((r) => r.score)),
+        [[1, 2, 3], [10, 20, 30]],
+      );
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('the experiment time budget', () => {
+  it('stops running trials when time_budget_s runs out and leaves unstarted ones pending', async () => {
+    const { dir, cleanup } = scratchDir({
+      'worker.py': 'import time, tunekit\nfor i in range(600):\n    tunekit.report({"i": i})\n    time.sleep(0.1)\n',
+      'budget.tune.yaml': `
+trainer:
+  command: [python3, worker.py]
+  scaling_config: {trainer_resources: {CPU: 0}}
+tune_config: {num_samples: 4, max_concurrent_trials: 2, time_budget_s: 2}
+run_config: {name: budget}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 'budget.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const summary = JSON.parse(run.stdout);
+      assert.equal(summary.status, 'stopped');
+      assert.match(summary.reason, /time budget of 2 s reached/);
+      assert.deepEqual(summary.trials.map((t: { status: string }) => t.status), ['TERMINATED', 'TERMINATED', 'PENDING', 'PENDING']);
+    } finally {
+      cleanup();
+    }
+  });
+});
