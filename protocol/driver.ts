@@ -26,6 +26,9 @@ export interface TrialLaunch {
   reportToken: string;
   /** Seconds between SIGTERM and SIGKILL when stopping the group. */
   stopGraceS: number;
+  /** Deadlines that turn a hung worker into a failure (0 = off). */
+  startupTimeoutS: number;
+  reportTimeoutS: number;
 }
 
 /** Tuner → driver. */
@@ -54,7 +57,8 @@ export interface GroupExit {
 /** Driver → Tuner. */
 export type DriverToTuner =
   | { type: 'ready'; pid: number }
-  | { type: 'started'; trialId: string; pids: number[]; masterPort: number }
+  /** `startTimes` (from /proc, clock ticks since boot) let a later resume tell our workers from a reused PID. */
+  | { type: 'started'; trialId: string; pids: number[]; startTimes: Array<number | null>; masterPort: number }
   /** A worker report; `id` pairs it with `result_ack`. Rank 0's metrics are the trial's result. */
   | { type: 'result'; trialId: string; id: number; rank: number; metrics: Record<string, unknown>; checkpoint: string | null }
   /** Batched worker output lines, streamed live. */

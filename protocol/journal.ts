@@ -62,6 +62,8 @@ export interface TrialStartedEvent extends EventBase {
   grant: TrialGrant;
   /** Worker processes in rank order. */
   pids: number[];
+  /** Their start times (/proc clock ticks), so a resume never mistakes a reused PID for ours. */
+  pid_start_times?: Array<number | null>;
   master_port?: number;
 }
 
@@ -79,6 +81,42 @@ export interface TrialRestoredEvent extends EventBase {
   after_failure: boolean;
   /** Failures of this trial so far. */
   failures: number;
+  /** Why: a promotion, a PBT exploit, a failure. */
+  reason?: string;
+  /** Where the checkpoint came from when it is another trial's (`<trial dir>/<checkpoint>`, PBT). */
+  source?: string;
+}
+
+/** A scheduler's decision worth drawing: an early stop, a pause or pass at a rung, a promotion. */
+export interface SchedulerDecisionEvent extends EventBase {
+  type: 'scheduler_decision';
+  trial_id: string;
+  kind: 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
+  reason: string;
+  detail: Record<string, unknown>;
+}
+
+/** PBT: `trial_id` cloned `donor_id`'s checkpoint and a mutated config. */
+export interface PbtExploitEvent extends EventBase {
+  type: 'pbt_exploit';
+  trial_id: string;
+  donor_id: string;
+  donor_checkpoint: string;
+  /** The copy's name inside the exploiting trial's directory. */
+  cloned_as: string;
+  iteration: number;
+  donor_iteration: number;
+  old_config: Record<string, unknown>;
+  new_config: Record<string, unknown>;
+}
+
+/** Results from `from_iteration` to `to_iteration` are superseded by a restore from `checkpoint_dir_name`. */
+export interface ResultsSupersededEvent extends EventBase {
+  type: 'results_superseded';
+  trial_id: string;
+  from_iteration: number;
+  to_iteration: number;
+  checkpoint_dir_name: string;
 }
 
 export interface CheckpointCommittedEvent extends EventBase {
@@ -122,6 +160,9 @@ export type JournalEvent =
   | CheckpointCommittedEvent
   | CheckpointDeletedEvent
   | TrialFinishedEvent
+  | SchedulerDecisionEvent
+  | PbtExploitEvent
+  | ResultsSupersededEvent
   | ExperimentFinishedEvent;
 
 export type JournalEventType = JournalEvent['type'];
@@ -137,5 +178,8 @@ export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
   'checkpoint_committed',
   'checkpoint_deleted',
   'trial_finished',
+  'scheduler_decision',
+  'pbt_exploit',
+  'results_superseded',
   'experiment_finished',
 ];

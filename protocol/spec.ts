@@ -29,6 +29,10 @@ export interface ScalingConfig {
 export interface TrainFailureConfig {
   /** Worker-group restarts inside one driver; -1 = unlimited, 0 = never. */
   max_failures: number;
+  /** A worker not connected this long after it started is hung. */
+  startup_timeout_s: number;
+  /** A rank silent this long is hung; 0 = no check. */
+  report_timeout_s: number;
 }
 
 export interface TrainerSpec {

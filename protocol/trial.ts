@@ -7,7 +7,8 @@ export const TRIAL_TRANSITIONS: Readonly<Record<TrialStatus, readonly TrialStatu
   PENDING: ['RUNNING', 'TERMINATED', 'ERROR'],
   RUNNING: ['PAUSED', 'TERMINATED', 'ERROR', 'PENDING'],
   PAUSED: ['PENDING', 'RUNNING', 'TERMINATED', 'ERROR'],
-  TERMINATED: [],
+  // Only `tunekit extend` (and resume flags for errored trials) reopen a finished trial.
+  TERMINATED: ['PENDING'],
   ERROR: ['PENDING'],
 };
 

@@ -1,11 +1,21 @@
 // Builds two things: dist/ (esbuild bundles that ship) and out/ (every source file
 // transpiled one-to-one, so tests can import modules without bundling them).
 import * as esbuild from 'esbuild';
-import { cpSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const sourceDirs = ['protocol', 'runtime', 'test', 'scripts'];
+
+function jsFiles(dir) {
+  const found = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...jsFiles(path));
+    else if (name.endsWith('.js')) found.push(path);
+  }
+  return found;
+}
+const sourceDirs = ['protocol', 'runtime', 'extension', 'test', 'scripts'];
 
 function tsFiles(dir) {
   const found = [];
@@ -17,7 +27,8 @@ function tsFiles(dir) {
   return found;
 }
 
-rmSync(join(root, 'out'), { recursive: true, force: true });
+// No wholesale rm: several builds may overlap a test run, so outputs are replaced in place
+// and files whose source is gone are pruned afterwards.
 const entryPoints = sourceDirs.flatMap((d) => tsFiles(join(root, d)));
 await esbuild.build({
   entryPoints,
@@ -30,16 +41,36 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+const expected = new Set(entryPoints.map((p) => join(root, 'out', relative(root, p)).replace(/\.ts$/, '.js')));
+for (const dir of sourceDirs) {
+  const outDir = join(root, 'out', dir);
+  if (!existsSync(outDir)) continue;
+  for (const file of jsFiles(outDir)) if (!expected.has(file)) rmSync(file);
+}
+
 await esbuild.build({
   entryPoints: {
     'runtime/cli': join(root, 'runtime/cli/main.ts'),
     'runtime/driver': join(root, 'runtime/driver/main.ts'),
+    'runtime/server': join(root, 'runtime/server/main.ts'),
     // NODE_PATH=dist/runtime/clients/node lets a Node worker `require('tunekit')`.
     'runtime/clients/node/tunekit/index': join(root, 'runtime/clients/node/tunekit.ts'),
   },
   outdir: join(root, 'dist'),
   bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+
+// The VS Code extension: one bundle, vscode provided by the host (issue: VS Code extension).
+await esbuild.build({
+  entryPoints: { extension: join(root, 'extension/main.ts') },
+  outdir: join(root, 'dist'),
+  bundle: true,
+  external: ['vscode'],
   format: 'cjs',
   platform: 'node',
   target: 'node20',

@@ -1,24 +1,35 @@
 import type { ExperimentSpec, ResourceAmounts } from '../../protocol/spec';
 import type { TrialRequest } from '../resources/request';
-import { generateVariants, type Variant } from '../search/variants';
+import { BasicVariantSearcher } from '../search/basic_variant_searcher';
+import { createSearcher } from '../search/create_searcher';
+import type { Suggestion } from '../search/searcher';
 import { resolveTrialConfig } from '../tuner/trial_record';
 import { formatValue } from './format';
 
 export interface PlannedTrialRequest {
   trialId: string;
-  variant: Variant;
+  variant: Suggestion;
   request: TrialRequest;
 }
 
-/** Every trial of the spec, seeded exactly as `run` will generate them. */
-export function plannedTrials(spec: ExperimentSpec, limit = 100_000): PlannedTrialRequest[] {
-  const planned: PlannedTrialRequest[] = [];
-  const { num_samples, seed } = spec.tune_config;
-  for (const variant of generateVariants(spec.param_space, { numSamples: num_samples, seed })) {
-    if (planned.length >= limit) break;
-    planned.push({ trialId: String(variant.index).padStart(5, '0'), variant, request: resolveTrialConfig(spec, variant.config).request });
+/**
+ * The spec's trials, seeded exactly as `run` makes them. A model-based searcher (TPE) picks
+ * configs from results, so its plan shows random draws from the same space instead (`adaptive`).
+ */
+export function plannedTrials(spec: ExperimentSpec, limit = 100_000): { trials: PlannedTrialRequest[]; adaptive: boolean } {
+  const searcher = createSearcher(spec);
+  const adaptive = !(searcher instanceof BasicVariantSearcher);
+  const basic =
+    searcher instanceof BasicVariantSearcher
+      ? searcher
+      : new BasicVariantSearcher(spec.param_space, { type: 'random', numSamples: spec.tune_config.num_samples, seed: spec.tune_config.seed, points: [], maxConcurrent: 0 });
+  const trials: PlannedTrialRequest[] = [];
+  for (let index = 0; index < limit; index++) {
+    const variant = basic.configAt(index);
+    if (!variant) break;
+    trials.push({ trialId: String(index).padStart(5, '0'), variant, request: resolveTrialConfig(spec, variant.config).request });
   }
-  return planned;
+  return { trials, adaptive };
 }
 
 function amounts(a: ResourceAmounts): string {
@@ -35,6 +46,6 @@ export function describeRequest(request: TrialRequest): string {
   return `trainable ${amounts(request.trainable)}; ${workers}`;
 }
 
-export function describeSample(variant: Variant): string {
+export function describeSample(variant: Suggestion): string {
   return variant.sampled.map((s) => `${s.path}=${formatValue(s.value)}`).join(', ');
 }

@@ -1,6 +1,8 @@
 import type { DriverToTuner, GroupExit, TrialLaunch, TunerToDriver } from '../../protocol/driver';
 import { ReportServer } from '../report/report_server';
+import { processStartTime } from '../tuner/process_identity';
 import { freeLoopbackPort } from './free_port';
+import { HangWatch } from './hang_watch';
 import { WorkerGroup, type WorkerLine } from './worker_group';
 
 const LOG_BATCH_MS = 100;
@@ -22,6 +24,7 @@ export class TrainerDriver {
   private readonly pending = new Map<number, PendingAck>();
   private logBatch: DriverToTuner & { type: 'log' } = { type: 'log', trialId: '', lines: [] };
   private logTimer: NodeJS.Timeout | undefined;
+  private hangWatch: HangWatch | undefined;
 
   constructor(private readonly send: (msg: DriverToTuner) => void) {}
 
@@ -63,17 +66,28 @@ export class TrainerDriver {
         socketPath: launch.reportSocket,
         token: launch.reportToken,
         worldSize: launch.grant.workers.length,
-        onReport: (r) => this.relayReport(launch.trialId, r.rank, r.metrics, r.checkpoint),
+        onReport: (r) => {
+          this.hangWatch?.reported(r.rank);
+          return this.relayReport(launch.trialId, r.rank, r.metrics, r.checkpoint);
+        },
+        onConnect: (rank) => this.hangWatch?.connected(rank),
         onRejected: (what) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
       });
       const masterPort = await freeLoopbackPort();
-      this.group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line));
-      this.send({ type: 'started', trialId: launch.trialId, pids: this.group.pids, masterPort });
-      const exit = await this.group.done;
+      const group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line));
+      this.group = group;
+      const pids = group.pids;
+      this.send({ type: 'started', trialId: launch.trialId, pids, startTimes: pids.map((p) => processStartTime(p) ?? null), masterPort });
+      this.hangWatch = new HangWatch(launch, group.liveRanks.bind(group), (rank, reason) => group.fail(rank, reason));
+      const exit = await group.done;
+      this.hangWatch.dispose();
+      this.hangWatch = undefined;
       this.flushLogs();
       await this.server.close();
       this.finish(launch.trialId, exit);
     } catch (err) {
+      this.hangWatch?.dispose();
+      this.hangWatch = undefined;
       this.group?.killNow();
       await this.server?.close().catch(() => undefined);
       this.finish(launch.trialId, { status: 'ERROR', reason: `driver failed: ${(err as Error).message}` });

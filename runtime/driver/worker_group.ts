@@ -1,11 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { accessSync, constants, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { GroupExit, TrialLaunch } from '../../protocol/driver';
 import { workerEnv } from './worker_env';
 
 const TAIL_LINES = 40;
+const SETPRIV = '/usr/bin/setpriv';
+
+/**
+ * Workers get SIGTERM if their driver dies (Linux parent-death signal through util-linux's
+ * setpriv, which then execs the command in place), so a SIGKILLed runtime leaves no worker.
+ */
+function withParentDeathSignal(command: string[]): string[] {
+  try {
+    accessSync(SETPRIV, constants.X_OK);
+    return [SETPRIV, '--pdeathsig', 'SIGTERM', '--', ...command];
+  } catch {
+    return command;
+  }
+}
 
 export interface WorkerLine {
   rank: number;
@@ -45,7 +59,7 @@ export class WorkerGroup {
     baseEnv: NodeJS.ProcessEnv = process.env,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
-    const [file, ...args] = launch.command;
+    const [file, ...args] = withParentDeathSignal(launch.command);
     for (let rank = 0; rank < launch.grant.workers.length; rank++) {
       const log = createWriteStream(join(launch.trialDir, workerLogName(rank)), { flags: 'a' });
       const child = spawn(file, args, {
@@ -65,7 +79,7 @@ export class WorkerGroup {
           onLine({ rank, stream, line });
         });
       }
-      child.on('error', (err) => this.onExit(worker, 127, null, `could not start ${file}: ${err.message}`));
+      child.on('error', (err) => this.onExit(worker, 127, null, `could not start ${launch.command[0]}: ${err.message}`));
       child.on('close', (code, signal) => this.onExit(worker, code, signal));
     }
   }
@@ -82,6 +96,19 @@ export class WorkerGroup {
       this.killTimer = setTimeout(() => this.signalAll('SIGKILL'), this.launch.stopGraceS * 1000);
       this.killTimer.unref();
     }
+  }
+
+  /** Declares the group failed for a reason only the driver can see (a hung rank), then stops it. */
+  fail(rank: number, reason: string): void {
+    if (this.firstFailure !== undefined || this.stopReason !== undefined) return;
+    const worker = this.workers[rank];
+    this.firstFailure = { status: 'ERROR', reason, failedRank: rank, exitCode: null, signal: null, logTail: worker?.tail.slice() ?? [] };
+    this.stop(reason);
+  }
+
+  /** Ranks whose process has not exited yet. */
+  liveRanks(): number[] {
+    return this.workers.filter((w) => !w.exited).map((w) => w.rank);
   }
 
   /** Last-resort synchronous kill, for when the driver itself is going away. */

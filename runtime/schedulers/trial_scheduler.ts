@@ -44,11 +44,20 @@ export interface SchedulerEvent {
   detail?: Record<string, unknown>;
 }
 
+/** What the Tuner knows and a scheduler cannot see, given with each result. */
+export interface ResultContext {
+  /**
+   * Some other trial is PENDING or PAUSED, waiting for resources. Ray's median stopping rule
+   * and PBT then pause ("yield") the reporting trial so the population takes turns.
+   */
+  trialsWaiting: boolean;
+}
+
 export interface TrialScheduler {
   readonly name: string;
   onTrialAdd(trial: SchedulerTrial): void;
   /** Called for every rank-0 result, in order, with Ray's auto-filled keys present. */
-  onTrialResult(trial: SchedulerTrial, result: Record<string, unknown>): SchedulerDecision;
+  onTrialResult(trial: SchedulerTrial, result: Record<string, unknown>, context?: ResultContext): SchedulerDecision;
   /** The trial ended on its own (TERMINATED) or by error; it leaves the scheduler's bookkeeping. */
   onTrialComplete(trial: SchedulerTrial, result: Record<string, unknown> | undefined): void;
   onTrialError(trial: SchedulerTrial): void;

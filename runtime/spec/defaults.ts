@@ -39,7 +39,7 @@ interface RawTrainer {
   env?: Record<string, string | number | boolean>;
   train_loop_config?: Record<string, unknown>;
   scaling_config?: RawScalingConfig;
-  failure_config?: { max_failures?: number };
+  failure_config?: { max_failures?: number; startup_timeout_s?: number; report_timeout_s?: number };
 }
 
 export interface RawScalingConfig {
@@ -93,7 +93,11 @@ function trainerWithDefaults(raw: RawTrainer, dir: string): TrainerSpec {
     env,
     train_loop_config: raw.train_loop_config ?? {},
     scaling_config: scalingConfigWithDefaults(raw.scaling_config ?? {}),
-    failure_config: { max_failures: raw.failure_config?.max_failures ?? 0 },
+    failure_config: {
+      max_failures: raw.failure_config?.max_failures ?? 0,
+      startup_timeout_s: raw.failure_config?.startup_timeout_s ?? 120,
+      report_timeout_s: raw.failure_config?.report_timeout_s ?? 0,
+    },
   };
 }
 

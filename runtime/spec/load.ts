@@ -13,6 +13,7 @@ import { semanticProblems } from './semantic_checks';
 import { compareProblems, SpecError, type SpecProblem } from './spec_error';
 import { pathText } from './wording';
 import { readSpecSource, type SpecSource } from './yaml_source';
+import { searchAlgProblems } from '../search/search_alg_problems';
 
 export interface ParsedSpec {
   /** Present only when no problem is an error. */
@@ -68,7 +69,7 @@ function dataProblems(data: unknown): PathProblem[] {
   if (data === null) {
     return [{ path: [], message: 'the spec is empty; it needs at least a trainer, e.g. trainer: {command: [python3, train.py]}' }];
   }
-  return [...schemaProblems(data), ...semanticProblems(data), ...paramSpaceProblems(data)];
+  return [...schemaProblems(data), ...semanticProblems(data), ...paramSpaceProblems(data), ...searchAlgProblems(data)];
 }
 
 function paramSpaceProblems(data: unknown): PathProblem[] {

@@ -20,20 +20,25 @@ export class AppendOnlyFile {
 
   /** Opens (creating if needed) after trimming a line torn by an earlier crash. */
   static async open(path: string, fs: FileSystem = nodeFileSystem): Promise<AppendOnlyFile> {
-    const existed = await fs.stat(path).then(
-      () => true,
-      (err) => (codeOf(err) === 'ENOENT' ? false : Promise.reject(err)),
-    );
-    if (existed) await trimTornLine(path, fs);
-    let handle: FileHandle;
     try {
-      handle = await fs.open(path, 'a', 0o644);
+      const existed = await fs.stat(path).then(
+        () => true,
+        (err) => (codeOf(err) === 'ENOENT' ? false : Promise.reject(err)),
+      );
+      if (existed) await trimTornLine(path, fs);
+      const handle = await fs.open(path, 'a', 0o644);
+      try {
+        const { size } = await handle.stat();
+        if (!existed) await syncDirectory(dirname(path), fs);
+        return new AppendOnlyFile(path, handle, size);
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
     } catch (err) {
-      throw new StorageError(`Could not open ${path}`, path, err);
+      if (err instanceof StorageError) throw err;
+      throw new StorageError(`Could not open ${path} for appending`, path, err);
     }
-    const { size } = await handle.stat();
-    if (!existed) await syncDirectory(dirname(path), fs);
-    return new AppendOnlyFile(path, handle, size);
   }
 
   /** Appends all of `data` or nothing of it; `durable` waits for the disk as well. */

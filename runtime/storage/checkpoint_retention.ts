@@ -6,7 +6,7 @@
  * trial resumed from).
  */
 import type { CheckpointConfig } from '../../protocol/spec';
-import { checkpointIndex } from './checkpoints';
+import { TEMP_PREFIX, checkpointIndex } from './checkpoints';
 import { FileSystem, nodeFileSystem } from './file_system';
 import { resolveInside } from './safe_path';
 import { StorageError, codeOf } from './storage_error';
@@ -52,7 +52,11 @@ export async function deleteCheckpoints(
       if (!(await fs.lstat(path)).isDirectory()) {
         throw new StorageError(`Refusing to delete ${path}: not a checkpoint directory`, path);
       }
-      await fs.rm(path, { recursive: true, force: true });
+      // Renamed out of the checkpoint namespace first: a crash mid-delete leaves a temp
+      // leftover (cleaned on resume), never a half-deleted checkpoint that looks complete.
+      const doomed = resolveInside(trialDir, `${TEMP_PREFIX}deleted_${name}`);
+      await fs.rename(path, doomed);
+      await fs.rm(doomed, { recursive: true, force: true });
     } catch (err) {
       if (codeOf(err) === 'ENOENT') continue;
       if (err instanceof StorageError) throw err;

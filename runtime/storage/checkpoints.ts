@@ -10,7 +10,7 @@ import { FileSystem, nodeFileSystem, syncDirectory, syncFile } from './file_syst
 import { resolveInside } from './safe_path';
 import { StorageError, codeOf } from './storage_error';
 
-const TEMP_PREFIX = '.tmp_checkpoint_';
+export const TEMP_PREFIX = '.tmp_checkpoint_';
 const NAME_PATTERN = /^checkpoint_(\d{6,})$/;
 const PARALLEL_COPIES = 8;
 

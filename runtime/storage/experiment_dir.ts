@@ -13,7 +13,6 @@ import { StorageError } from './storage_error';
 export const EXPERIMENT_FILE = 'experiment.json';
 export const JOURNAL_FILE = 'events.jsonl';
 
-/** Five random lowercase hex digits, the id every trial directory name carries. */
 export function newExperimentId(): string {
   return randomBytes(3).toString('hex').slice(0, 5);
 }

@@ -11,7 +11,6 @@ export type FileSystem = Pick<
 
 export const nodeFileSystem: FileSystem = fsp;
 
-/** Makes a file's data and size durable. */
 export async function syncFile(path: string, fs: FileSystem = nodeFileSystem): Promise<void> {
   const handle = await fs.open(path, 'r');
   try {
@@ -21,7 +20,6 @@ export async function syncFile(path: string, fs: FileSystem = nodeFileSystem): P
   }
 }
 
-/** Makes the directory's entries (created, renamed, removed names) durable. */
 export async function syncDirectory(path: string, fs: FileSystem = nodeFileSystem): Promise<void> {
   await syncFile(path, fs);
 }

@@ -13,7 +13,6 @@ export interface SampledParam {
   value: unknown;
 }
 
-/** Deterministic for the same arguments; unique within an experiment through `index`. */
 export function trialDirName(
   trainable: string,
   experimentId: string,

@@ -35,7 +35,7 @@ export class TrialResults {
   private readonly jsonLines = new LineBuffer();
   /** CSV lines formatted at append time, all as wide as the columns are now. */
   private readonly rows = new LineBuffer();
-  private appended = 0;
+  private pendingResults = 0;
   /** Results appended before an existing progress.csv's header was read. */
   private unformatted: FlatResult[] = [];
   private diskWidth = 0;
@@ -44,6 +44,7 @@ export class TrialResults {
   private queue: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private earlyFlush: Promise<void> | undefined;
   private closed = false;
 
   /** Opens on the first append, continuing what an earlier run left. */
@@ -61,7 +62,7 @@ export class TrialResults {
     if (this.failure) throw this.failure;
     if (this.closed) throw new Error(`The results of ${this.trialDir} are closed`);
     this.jsonLines.write(`${JSON.stringify(result)}\n`);
-    this.appended++;
+    this.pendingResults++;
     const flat = this.flattener.flatten(result);
     if (this.files) this.addRow(this.files.columns, flat);
     else this.unformatted.push(flat);
@@ -71,7 +72,13 @@ export class TrialResults {
       this.timer = setInterval(() => void this.flush().catch(() => undefined), this.flushIntervalMs);
       this.timer.unref();
     }
-    if (this.jsonLines.byteLength >= this.maxBufferedBytes) void this.flush().catch(() => undefined);
+    if (!this.earlyFlush && this.jsonLines.byteLength >= this.maxBufferedBytes) {
+      this.earlyFlush = this.flush()
+        .catch(() => undefined)
+        .finally(() => {
+          this.earlyFlush = undefined;
+        });
+    }
   }
 
   /** Resolves once everything appended so far is on disk; a failure breaks the writer for good. */
@@ -111,12 +118,12 @@ export class TrialResults {
   }
 
   private async writeBuffered(): Promise<void> {
-    if (!this.opening || this.appended === 0) return;
+    if (!this.opening || this.pendingResults === 0) return;
     const files = await this.opening;
     const lines = this.jsonLines.take();
     const rows = this.rows.take();
     const header = files.columns.header.slice();
-    this.appended = 0;
+    this.pendingResults = 0;
     await files.json.append(lines, true);
     await this.writeRows(files, rows, header);
   }

@@ -22,6 +22,9 @@ export function buildResultRow(
     hostname: hostname(),
     node_ip: '127.0.0.1',
     done: false,
+    iterations_since_restore: trial.iterationsSinceRestore + 1,
+    restore_count: trial.trainFailures + trial.tuneFailures,
+    ...(trial.restoreContext ? { restored: trial.restoreContext } : {}),
     config: trial.config,
     checkpoint_dir_name: null as string | null,
   };

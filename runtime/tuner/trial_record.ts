@@ -38,6 +38,19 @@ export interface TrialRecord {
   timeTotalS: number;
   checkpoints: CheckpointEntry[];
   exit?: GroupExit;
+  /** Worker-group restarts inside the current driver (Ray Train's failure_config). */
+  trainFailures: number;
+  /** Trial restarts by the Tuner (Ray Tune's failure_config). */
+  tuneFailures: number;
+  /** The restore the next result row describes (Ray's result context after a restore). */
+  restoreContext?: Record<string, unknown>;
+  iterationsSinceRestore: number;
+  /** `tunekit extend`: run to this training_iteration, ignoring run_config.stop and the scheduler. */
+  extendTo?: number;
+  /** Resumed trials (promoted, exploited) go before new ones. */
+  resumeFirst?: boolean;
+  /** What the Tuner asked of the running group: it decides the status once the group is gone. */
+  pendingOutcome?: { kind: 'stop' | 'pause' | 'requeue'; reason: string; ready?: Promise<void> };
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

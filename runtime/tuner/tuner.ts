@@ -7,16 +7,18 @@ import type { DriverToTuner, GroupExit } from '../../protocol/driver';
 import type { ExperimentSpec } from '../../protocol/spec';
 import type { TrialStatus } from '../../protocol/trial';
 import { ResourceLedger } from '../resources/ledger';
-import { generateVariants } from '../search/variants';
-import { commitCheckpoint } from '../storage/checkpoints';
-import { checkpointsToDelete, deleteCheckpoints } from '../storage/checkpoint_retention';
+import { createScheduler } from '../schedulers/create_scheduler';
+import type { SchedulerDecision, SchedulerTrial, TrialScheduler } from '../schedulers/trial_scheduler';
+import { createSearcher } from '../search/create_searcher';
+import type { Searcher } from '../search/searcher';
 import { writeFileAtomic } from '../storage/atomic_write';
 import { Journal, type UnstampedJournalEvent } from '../storage/journal';
 import { TrialResults } from '../storage/trial_results';
-import { trialDirName } from '../storage/trial_dir_name';
+import { CheckpointKeeper } from './checkpoint_keeper';
 import { DriverPool, type DriverProcess } from './driver_pool';
 import { buildResultRow, stopCriterionMet } from './result_row';
-import { resolveTrialConfig, type TrialRecord } from './trial_record';
+import { applyNewConfig, createTrial } from './trial_factory';
+import type { TrialRecord } from './trial_record';
 import { isFinished, transition } from './trial_status';
 import { nodeClientDir, pythonClientDir, resolveWorkerCommand } from './worker_command';
 
@@ -26,14 +28,26 @@ export interface Capacity {
   simulated: boolean;
 }
 
+/** An experiment rebuilt from disk (see experiment_replay.ts), to continue where it stopped. */
+export interface ResumeState {
+  experimentId: string;
+  trials: TrialRecord[];
+  searchState?: { searcher: { name: string; state: unknown }; scheduler: { name: string; state: unknown } };
+  superseded: Array<{ trialId: string; fromIteration: number; toIteration: number }>;
+}
+
 export interface TunerOptions {
   spec: ExperimentSpec;
+  resume?: ResumeState;
   capacity: Capacity;
   /** Described in experiment.json. */
   machine: unknown;
   env?: NodeJS.ProcessEnv;
   stopGraceS?: number;
 }
+
+/** Scheduler state (ASHA's rungs…) changes with every result; save it this often when it did. */
+const STATE_SAVE_MS = 2000;
 
 export interface ExperimentOutcome {
   status: 'finished' | 'stopped' | 'failed';
@@ -42,52 +56,84 @@ export interface ExperimentOutcome {
   trials: TrialRecord[];
 }
 
-const TRAINABLE_NAME = 'TorchTrainer';
-
 /**
- * The Tuner: generates trials, admits them through the ledger, runs each on a
- * Trainer driver, persists every result, and decides when trials and the experiment end.
- * Every status change goes through `transition`.
+ * The Tuner: asks the searcher for trials, admits them through the ledger, runs each on a
+ * Trainer driver, persists every result, lets the scheduler stop, pause or clone trials,
+ * and decides when the experiment ends. Every status change goes through `transition`.
  */
 export class Tuner extends EventEmitter {
   readonly trials: TrialRecord[] = [];
   readonly experimentPath: string;
-  readonly experimentId = randomBytes(3).toString('hex').slice(0, 5);
+  readonly experimentId: string;
   readonly startedAt = Date.now() / 1000;
   readonly ledger: ResourceLedger;
+  readonly searcher: Searcher;
+  readonly scheduler: TrialScheduler;
   private readonly spec: ExperimentSpec;
   private readonly env: NodeJS.ProcessEnv;
   private readonly pool: DriverPool;
   private readonly journal: Journal;
+  private readonly checkpoints: CheckpointKeeper;
   private readonly results = new Map<string, TrialResults>();
   private readonly driverOf = new Map<string, DriverProcess>();
   private readonly trialOf = new Map<DriverProcess, TrialRecord>();
-  private readonly stopRequested = new Map<string, string>();
   private readonly socketDir: string;
   private readonly command: string[];
   private readonly workerEnvExtra: Record<string, string>;
+  private searchDone = false;
   private stopping: string | undefined;
   private failure: string | undefined;
   private budgetTimer: NodeJS.Timeout | undefined;
-  private finished!: (outcome: ExperimentOutcome) => void;
+  private finished: ((outcome: ExperimentOutcome) => void) | undefined;
   private scheduling = false;
+  private rescheduleWanted = false;
+  private outstandingWrites = 0;
+  private stateDirty = false;
+  private stateTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: TunerOptions) {
     super();
     this.spec = options.spec;
     this.env = options.env ?? process.env;
+    this.experimentId = options.resume?.experimentId ?? randomBytes(3).toString('hex').slice(0, 5);
     this.ledger = new ResourceLedger({ CPU: options.capacity.CPU, gpus: options.capacity.gpus });
+    this.searcher = createSearcher(this.spec);
+    this.scheduler = createScheduler(this.spec.tune_config, this.spec.tune_config.seed);
+    if (options.resume) this.restore(options.resume);
     this.experimentPath = join(this.spec.run_config.storage_path, this.spec.run_config.name);
     mkdirSync(this.experimentPath, { recursive: true });
     this.journal = new Journal(join(this.experimentPath, 'events.jsonl'));
-    this.socketDir = mkdtempSync(join(tmpdir(), 'tunekit-'));
+    this.checkpoints = new CheckpointKeeper(this.spec.run_config.checkpoint_config, (e) => this.record(e), (m) => this.emit('warning', m));
     this.command = resolveWorkerCommand(this.spec.trainer.command, this.spec.trainer.working_dir, this.env);
     this.workerEnvExtra = this.workerPaths();
+    this.socketDir = mkdtempSync(join(tmpdir(), 'tunekit-'));
     this.pool = new DriverPool(
       (driver, msg) => this.onDriverMessage(driver, msg),
       (driver, code, signal) => this.onDriverExit(driver, code, signal),
     );
   }
+
+  /** Continues a replayed experiment: its trials, and the searcher's and scheduler's state. */
+  private restore(resume: ResumeState): void {
+    this.trials.push(...resume.trials);
+    const saved = resume.searchState;
+    if (saved) {
+      for (const [part, live] of [['searcher', this.searcher], ['scheduler', this.scheduler]] as const) {
+        const entry = saved[part];
+        if (entry.name !== live.name) {
+          throw new Error(`the experiment was run with the ${entry.name} ${part}, but the spec now asks for ${live.name}; resume with the original spec`);
+        }
+        live.restoreState(entry.state);
+      }
+    } else {
+      // Nothing saved yet (a crash before the first trial ended): rebuild from what the trials show.
+      for (const t of this.trials) this.scheduler.onTrialAdd(this.schedulerView(t));
+      this.resumeNote = 'no searcher/scheduler state was saved before the interruption; their bookkeeping restarts from the trials on disk';
+    }
+  }
+
+  /** Said once at start when a resume had to rebuild something; the CLI shows it. */
+  resumeNote: string | undefined;
 
   private workerPaths(): Record<string, string> {
     const extra: Record<string, string> = { ...this.spec.trainer.env };
@@ -101,6 +147,13 @@ export class Tuner extends EventEmitter {
   /** Runs the experiment to its end (all trials finished, a budget, a stop, or fail_fast). */
   async run(): Promise<ExperimentOutcome> {
     const done = new Promise<ExperimentOutcome>((resolve) => (this.finished = resolve));
+    if (this.options.resume) {
+      this.record({ type: 'experiment_started', experiment_id: this.experimentId, name: this.spec.run_config.name, resumed: true });
+      for (const s of this.options.resume.superseded) {
+        this.record({ type: 'results_superseded', trial_id: s.trialId, from_iteration: s.fromIteration, to_iteration: s.toIteration, checkpoint_dir_name: '' });
+      }
+      return this.start(done);
+    }
     await writeFileAtomic(
       join(this.experimentPath, 'experiment.json'),
       JSON.stringify(
@@ -112,6 +165,8 @@ export class Tuner extends EventEmitter {
           command: this.command,
           machine: this.options.machine,
           capacity: this.options.capacity,
+          searcher: this.searcher.name,
+          scheduler: this.scheduler.name,
           started_at: this.startedAt,
           tunekit_version: process.env.TUNEKIT_VERSION ?? '0.1.0',
         },
@@ -120,12 +175,21 @@ export class Tuner extends EventEmitter {
       ) + '\n',
     );
     this.record({ type: 'experiment_started', ts: this.startedAt, experiment_id: this.experimentId, name: this.spec.run_config.name });
-    this.createTrials();
+    return this.start(done);
+  }
+
+  private start(done: Promise<ExperimentOutcome>): Promise<ExperimentOutcome> {
+    // Non-adaptive searchers know every trial up front: show them all as PENDING.
+    if (this.searcher.total !== undefined && this.searcher.name !== 'tpe') while (this.createNextTrial());
     const budget = this.spec.tune_config.time_budget_s;
     if (budget) {
       this.budgetTimer = setTimeout(() => this.stop(`time budget of ${budget} s reached`), budget * 1000);
       this.budgetTimer.unref();
     }
+    this.stateTimer = setInterval(() => {
+      if (this.stateDirty) void this.saveSearchState().catch((err: Error) => this.emit('warning', `could not save the search state: ${err.message}`));
+    }, STATE_SAVE_MS);
+    this.stateTimer.unref();
     void this.schedule();
     return done;
   }
@@ -137,10 +201,23 @@ export class Tuner extends EventEmitter {
     for (const trial of this.trials) {
       if (trial.status !== 'RUNNING') continue;
       const driver = this.driverOf.get(trial.id);
-      if (driver) this.requestStop(trial, driver, reason);
+      if (driver) this.requestGroupEnd(trial, driver, 'stop', reason);
       else this.endTrial(trial, 'TERMINATED', reason);
     }
     this.maybeFinish();
+  }
+
+  /**
+   * Ends one trial as TERMINATED (a user's stop); the others go on. A trial already ending for a
+   * pause or requeue finishes that first and can then be stopped again. False when nothing to stop.
+   */
+  stopTrial(trialId: string, reason: string): boolean {
+    const trial = this.trials.find((t) => t.id === trialId);
+    if (!trial || isFinished(trial.status)) return false;
+    const driver = this.driverOf.get(trial.id);
+    if (driver) this.requestGroupEnd(trial, driver, 'stop', reason);
+    else this.endTrial(trial, 'TERMINATED', reason);
+    return true;
   }
 
   counts(): Record<TrialStatus, number> {
@@ -149,33 +226,28 @@ export class Tuner extends EventEmitter {
     return counts;
   }
 
-  private createTrials(): void {
-    const { num_samples, seed } = this.spec.tune_config;
-    for (const variant of generateVariants(this.spec.param_space, { numSamples: num_samples, seed })) {
-      const id = `${this.experimentId}_${String(variant.index).padStart(5, '0')}`;
-      const name = trialDirName(TRAINABLE_NAME, this.experimentId, variant.index, variant.sampled);
-      const resolved = resolveTrialConfig(this.spec, variant.config);
-      const trial: TrialRecord = {
-        id,
-        index: variant.index,
-        name,
-        dir: join(this.experimentPath, name),
-        config: variant.config,
-        sampled: variant.sampled,
-        ...resolved,
-        status: 'PENDING',
-        iteration: 0,
-        timeTotalS: 0,
-        checkpoints: [],
-      };
-      this.trials.push(trial);
-      this.record({ type: 'trial_created', trial_id: id, trial_name: name, trial_dir_name: name, index: variant.index, config: variant.config });
-    }
-  }
-
   /** Journal writes are awaited by nobody; a failure (a full disk) is surfaced, never thrown. */
   private record(event: UnstampedJournalEvent): void {
     this.journal.append(event).catch((err: Error) => this.emit('warning', `journal write failed: ${err.message}`));
+  }
+
+  private createNextTrial(): TrialRecord | undefined {
+    if (this.searchDone) return undefined;
+    const index = this.trials.length;
+    const suggestion = this.searcher.suggest(index);
+    if (suggestion === undefined) this.searchDone = true;
+    if (!suggestion) return undefined;
+    const trial = createTrial(this.spec, this.experimentPath, this.experimentId, index, suggestion);
+    this.trials.push(trial);
+    this.scheduler.onTrialAdd(this.schedulerView(trial));
+    this.record({ type: 'trial_created', trial_id: trial.id, trial_name: trial.name, trial_dir_name: trial.name, index, config: trial.config });
+    this.emit('trial', trial);
+    return trial;
+  }
+
+  private schedulerView(trial: TrialRecord): SchedulerTrial {
+    const latest = trial.checkpoints[trial.checkpoints.length - 1];
+    return { id: trial.id, index: trial.index, config: trial.config, latestCheckpoint: latest?.name };
   }
 
   private runningCap(): number {
@@ -183,40 +255,87 @@ export class Tuner extends EventEmitter {
     return cap > 0 ? cap : Infinity;
   }
 
-  /** Admits what fits, in trial order; a trial that does not fit waits with the ledger's reason. */
+  private pendingInOrder(): TrialRecord[] {
+    return this.trials
+      .filter((t) => t.status === 'PENDING')
+      .sort((a, b) => Number(b.resumeFirst ?? false) - Number(a.resumeFirst ?? false) || a.index - b.index);
+  }
+
+  /** Admits what fits, resumed trials first, then in trial order; the rest wait with the ledger's reason. */
   private async schedule(): Promise<void> {
-    if (this.scheduling) return;
+    if (this.scheduling) {
+      this.rescheduleWanted = true;
+      return;
+    }
     this.scheduling = true;
     try {
-      if (!this.stopping) {
-        const mode = this.spec.tune_config.admission;
-        for (const trial of this.trials) {
-          if (trial.status === 'RUNNING' && trial.grant && trial.grant.workers.length === 0) {
-            await this.tryStartWorkers(trial);
-          }
-        }
-        let running = this.trials.filter((t) => t.status === 'RUNNING').length;
-        for (const trial of this.trials) {
-          if (trial.status !== 'PENDING' || running >= this.runningCap() || this.stopping) continue;
-          const admitted = this.ledger.admit(trial.id, trial.request, mode);
-          if (!admitted.ok) {
-            this.setWaiting(trial, admitted.reason);
-            continue;
-          }
-          trial.grant = admitted.grant;
-          transition(trial, 'RUNNING');
-          running++;
-          trial.waitingReason = undefined;
-          this.emit('trial', trial);
-          if (admitted.grant.workers.length > 0 || trial.request.workers.length === 0) await this.launch(trial);
-          else await this.tryStartWorkers(trial);
-        }
-        this.detectRayModeDeadlock();
-      }
+      do {
+        this.rescheduleWanted = false;
+        if (!this.stopping) await this.admitWhatFits();
+      } while (this.rescheduleWanted);
     } finally {
       this.scheduling = false;
     }
     this.maybeFinish();
+  }
+
+  private async admitWhatFits(): Promise<void> {
+    const mode = this.spec.tune_config.admission;
+    for (const trial of this.trials) {
+      if (trial.status === 'RUNNING' && trial.grant && !this.driverOf.has(trial.id) && trial.grant.workers.length === 0) {
+        await this.tryStartWorkers(trial);
+      }
+    }
+    this.resolvePaused();
+    let running = this.trials.filter((t) => t.status === 'RUNNING').length;
+    for (;;) {
+      let admittedAny = false;
+      for (const trial of this.pendingInOrder()) {
+        if (running >= this.runningCap() || this.stopping) return;
+        const admitted = this.ledger.admit(trial.id, trial.request, mode);
+        if (!admitted.ok) {
+          this.setWaiting(trial, admitted.reason);
+          continue;
+        }
+        admittedAny = true;
+        running++;
+        trial.grant = admitted.grant;
+        trial.waitingReason = undefined;
+        trial.resumeFirst = false;
+        transition(trial, 'RUNNING');
+        this.emit('trial', trial);
+        if (admitted.grant.workers.length > 0 || trial.request.workers.length === 0) await this.launch(trial);
+        else await this.tryStartWorkers(trial);
+      }
+      // Adaptive searchers make a trial only when one can start, so it sees the latest results.
+      if (admittedAny || running >= this.runningCap() || this.pendingInOrder().length > 0) break;
+      if (!this.createNextTrial()) break;
+    }
+    this.detectRayModeDeadlock();
+  }
+
+  /** ASHA with promotion: resume a paused trial, or end the ones that will never be promoted. */
+  private resolvePaused(): void {
+    if (!this.scheduler.choosePaused) return;
+    const paused = this.trials.filter((t) => t.status === 'PAUSED');
+    if (paused.length === 0) return;
+    const noMorePending = this.searchDone && this.pendingInOrder().length === 0;
+    const choice = this.scheduler.choosePaused(paused.map((t) => this.schedulerView(t)), noMorePending);
+    const idle = noMorePending && !this.trials.some((t) => t.status === 'RUNNING');
+    if (idle && !choice.resume && !(choice.stop ?? []).length) {
+      choice.stop = paused.map((t) => ({ id: t.id, reason: `${t.waitingReason ?? 'paused'}; never promoted` }));
+    }
+    for (const { id, reason } of choice.stop ?? []) {
+      const trial = paused.find((t) => t.id === id);
+      if (trial) this.endTrial(trial, 'TERMINATED', reason);
+    }
+    const resume = choice.resume && paused.find((t) => t.id === choice.resume!.id);
+    if (resume) {
+      transition(resume, 'PENDING');
+      resume.resumeFirst = true;
+      this.record({ type: 'trial_restored', trial_id: resume.id, from_checkpoint: resume.checkpoints.at(-1)?.name, after_failure: false, failures: 0, reason: choice.resume!.reason });
+    }
+    this.journalSchedulerEvents();
   }
 
   private setWaiting(trial: TrialRecord, reason: string): void {
@@ -262,14 +381,22 @@ export class Tuner extends EventEmitter {
       this.endTrial(trial, 'ERROR', `could not start a Trainer driver: ${(err as Error).message}`);
       return;
     }
-    if (this.stopping) {
+    if (this.stopping || isFinished(trial.status)) {
+      // stopTrial may have ended it while the driver was being acquired.
       this.pool.release(driver);
-      this.endTrial(trial, 'TERMINATED', this.stopping);
+      if (isFinished(trial.status)) void this.closeResults(trial);
+      else this.endTrial(trial, 'TERMINATED', this.stopping!);
       return;
     }
     this.driverOf.set(trial.id, driver);
     this.trialOf.set(driver, trial);
     const latest = trial.checkpoints[trial.checkpoints.length - 1];
+    const checkpoint = latest ? join(trial.dir, latest.name) : null;
+    if (latest && latest.iteration < trial.iteration) {
+      // Results after the checkpoint will be reported again; mark the old ones, never mix them in.
+      this.record({ type: 'results_superseded', trial_id: trial.id, from_iteration: latest.iteration + 1, to_iteration: trial.iteration, checkpoint_dir_name: latest.name });
+      trial.iteration = latest.iteration;
+    }
     driver.send({
       type: 'launch',
       launch: {
@@ -282,10 +409,12 @@ export class Tuner extends EventEmitter {
         env: this.workerEnvExtra,
         config: trial.trainLoopConfig,
         grant: trial.grant!,
-        checkpoint: latest ? join(trial.dir, latest.name) : null,
+        checkpoint,
         reportSocket: join(this.socketDir, `${trial.index}.sock`),
         reportToken: randomBytes(32).toString('hex'),
         stopGraceS: this.options.stopGraceS ?? 5,
+        startupTimeoutS: this.spec.trainer.failure_config.startup_timeout_s,
+        reportTimeoutS: this.spec.trainer.failure_config.report_timeout_s,
       },
     });
   }
@@ -295,7 +424,7 @@ export class Tuner extends EventEmitter {
     if (!trial || !('trialId' in msg) || msg.trialId !== trial.id) return;
     switch (msg.type) {
       case 'started':
-        this.record({ type: 'trial_started', trial_id: trial.id, grant: trial.grant!, pids: msg.pids, master_port: msg.masterPort });
+        this.record({ type: 'trial_started', trial_id: trial.id, grant: trial.grant!, pids: msg.pids, pid_start_times: msg.startTimes, master_port: msg.masterPort });
         this.emit('trial', trial);
         break;
       case 'result':
@@ -316,51 +445,89 @@ export class Tuner extends EventEmitter {
   private async onResult(trial: TrialRecord, driver: DriverProcess, msg: DriverToTuner & { type: 'result' }): Promise<void> {
     const ack = (checkpointDirName: string | null, stop: boolean, error?: string) =>
       driver.send({ type: 'result_ack', trialId: trial.id, id: msg.id, checkpointDirName, stop, error });
-    if (trial.status !== 'RUNNING') return ack(null, true, 'the trial is no longer running');
+    if (trial.status !== 'RUNNING' || trial.pendingOutcome) return ack(null, true, 'the trial is stopping');
     try {
-      let checkpointName: string | null = null;
-      if (msg.checkpoint) {
-        const index = trial.checkpoints.length ? Number(trial.checkpoints[trial.checkpoints.length - 1].name.slice(11)) + 1 : 0;
-        checkpointName = await commitCheckpoint(trial.dir, [msg.checkpoint], index);
-      }
+      const checkpointName = msg.checkpoint ? await this.checkpoints.commit(trial, msg.checkpoint) : null;
       if (msg.rank !== 0) {
-        if (checkpointName) this.recordCheckpoint(trial, checkpointName, trial.lastResult ?? {});
+        if (checkpointName) this.checkpoints.recorded(trial, checkpointName, trial.lastResult ?? {});
         return ack(checkpointName, false);
       }
       const now = Date.now() / 1000;
       const row = buildResultRow(trial, msg.metrics, now, driver.child.pid ?? 0);
       row.checkpoint_dir_name = checkpointName;
-      const stopReason = stopCriterionMet(row, this.spec.run_config.stop);
+      const stopReason =
+        trial.extendTo !== undefined
+          ? (row.training_iteration as number) >= trial.extendTo
+            ? `extended to training_iteration ${trial.extendTo}`
+            : undefined
+          : stopCriterionMet(row, this.spec.run_config.stop);
       if (stopReason) row.done = true;
       this.results.get(trial.id)!.append(row);
       trial.iteration++;
+      trial.iterationsSinceRestore++;
+      trial.restoreContext = undefined;
       trial.timeTotalS = row.time_total_s as number;
       trial.lastReportAt = now;
       trial.lastResult = row;
-      if (checkpointName) this.recordCheckpoint(trial, checkpointName, row);
+      if (checkpointName) this.checkpoints.recorded(trial, checkpointName, row);
       this.emit('result', trial, row);
-      if (stopReason) this.stopRequested.set(trial.id, stopReason);
-      ack(checkpointName, stopReason !== undefined);
+      this.searcher.onTrialResult(trial.index, row);
+      this.stateDirty = true;
+      const decision: SchedulerDecision = stopReason
+        ? { action: 'stop', reason: stopReason }
+        : trial.extendTo !== undefined
+          ? { action: 'continue' }
+          : this.scheduler.onTrialResult(this.schedulerView(trial), row, { trialsWaiting: this.trials.some((t) => t.status === 'PENDING' && t.waitingReason !== undefined) });
+      this.journalSchedulerEvents();
+      ack(checkpointName, decision.action !== 'continue');
+      if (decision.action !== 'continue') this.act(trial, driver, decision);
     } catch (err) {
       ack(null, false, (err as Error).message);
     }
   }
 
-  private recordCheckpoint(trial: TrialRecord, name: string, metrics: Record<string, unknown>): void {
-    trial.checkpoints.push({ name, iteration: trial.iteration, metrics });
-    this.record({ type: 'checkpoint_committed', trial_id: trial.id, checkpoint_dir_name: name, iteration: trial.iteration });
-    const doomed = checkpointsToDelete(
-      trial.checkpoints.map((c) => ({ name: c.name, metrics: c.metrics })),
-      this.spec.run_config.checkpoint_config,
-      new Set<string>(),
-    );
-    if (doomed.length === 0) return;
-    trial.checkpoints = trial.checkpoints.filter((c) => !doomed.includes(c.name));
-    deleteCheckpoints(trial.dir, doomed);
+  private act(trial: TrialRecord, driver: DriverProcess, decision: Exclude<SchedulerDecision, { action: 'continue' }>): void {
+    if (decision.action === 'stop') return this.requestGroupEnd(trial, driver, 'stop', decision.reason);
+    if (decision.action === 'pause') return this.requestGroupEnd(trial, driver, 'pause', decision.reason);
+    const donor = this.trials.find((t) => t.id === decision.donorId);
+    if (!donor) return;
+    this.requestGroupEnd(trial, driver, 'requeue', decision.reason, this.exploit(trial, donor, decision));
   }
 
-  private requestStop(trial: TrialRecord, driver: DriverProcess, reason: string): void {
-    this.stopRequested.set(trial.id, reason);
+  /**
+   * PBT: the donor's checkpoint is copied in as this trial's newest checkpoint (so the
+   * donor's retention cannot pull it away), and the trial continues from the donor's iteration.
+   */
+  private async exploit(trial: TrialRecord, donor: TrialRecord, decision: SchedulerDecision & { action: 'exploit' }): Promise<void> {
+    const name = await this.checkpoints.commit(trial, join(donor.dir, decision.donorCheckpoint));
+    const oldIteration = trial.iteration;
+    trial.iteration = decision.donorIteration;
+    applyNewConfig(this.spec, trial, decision.newConfig);
+    this.checkpoints.recorded(trial, name, donor.lastResult ?? {});
+    const entry = {
+      trial_id: trial.id,
+      donor_id: donor.id,
+      donor_checkpoint: decision.donorCheckpoint,
+      cloned_as: name,
+      iteration: oldIteration,
+      donor_iteration: decision.donorIteration,
+      old_config: decision.oldConfig,
+      new_config: decision.newConfig,
+    };
+    this.record({ type: 'pbt_exploit', ...entry });
+    this.checkpoints.appendPolicyLog(this.experimentPath, entry);
+    this.record({ type: 'trial_restored', trial_id: trial.id, from_checkpoint: name, source: `${donor.name}/${decision.donorCheckpoint}`, after_failure: false, failures: 0, reason: decision.reason });
+  }
+
+  private journalSchedulerEvents(): void {
+    for (const event of this.scheduler.drainEvents()) {
+      this.record({ type: 'scheduler_decision', trial_id: event.trialId, kind: event.kind, reason: event.reason, detail: event.detail ?? {} });
+      this.emit('decision', event);
+    }
+  }
+
+  private requestGroupEnd(trial: TrialRecord, driver: DriverProcess, kind: 'stop' | 'pause' | 'requeue', reason: string, ready?: Promise<void>): void {
+    trial.pendingOutcome ??= { kind, reason, ready };
     driver.send({ type: 'stop', trialId: trial.id, reason });
   }
 
@@ -368,13 +535,43 @@ export class Tuner extends EventEmitter {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     this.pool.release(driver);
-    const stopReason = this.stopRequested.get(trial.id);
     trial.exit = exit;
-    if (exit.status === 'ERROR' && stopReason === undefined) {
-      this.endTrial(trial, 'ERROR', exit.reason);
-    } else {
-      this.endTrial(trial, 'TERMINATED', stopReason ?? exit.reason);
+    const outcome = trial.pendingOutcome;
+    trial.pendingOutcome = undefined;
+    if (!outcome) {
+      if (exit.status !== 'ERROR') return this.endTrial(trial, 'TERMINATED', exit.reason);
+      if (this.stopping) return this.endTrial(trial, 'ERROR', exit.reason);
+      const maxRestarts = this.spec.trainer.failure_config.max_failures;
+      if (maxRestarts === -1 || trial.trainFailures < maxRestarts) return this.restartWorkers(trial, exit);
+      return this.failTrial(trial, exit);
     }
+    if (outcome.kind === 'stop' || this.stopping) return this.endTrial(trial, 'TERMINATED', this.stopping ?? outcome.reason);
+    this.outstandingWrites++;
+    void (outcome.ready ?? Promise.resolve())
+      .catch((err: Error) => this.emit('warning', `${trial.name}: ${outcome.reason} failed: ${err.message}`))
+      .finally(() => {
+        this.outstandingWrites--;
+        this.requeue(trial, outcome);
+      });
+  }
+
+  private requeue(trial: TrialRecord, outcome: NonNullable<TrialRecord['pendingOutcome']>): void {
+    if (isFinished(trial.status)) return;
+    if (this.stopping) return this.endTrial(trial, 'TERMINATED', this.stopping);
+    // Pausing and requeueing give the trial's slots back (ray-project/ray#17720).
+    this.ledger.release(trial.id);
+    trial.grant = undefined;
+    this.closeResults(trial);
+    if (outcome.kind === 'pause') {
+      transition(trial, 'PAUSED');
+      trial.waitingReason = outcome.reason;
+      this.record({ type: 'trial_paused', trial_id: trial.id, reason: outcome.reason });
+    } else {
+      transition(trial, 'PENDING');
+      trial.resumeFirst = true;
+    }
+    this.emit('trial', trial);
+    void this.schedule();
   }
 
   private onDriverExit(driver: DriverProcess, code: number | null, signal: NodeJS.Signals | null): void {
@@ -383,8 +580,75 @@ export class Tuner extends EventEmitter {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    trial.exit = { status: 'ERROR', reason: `the Trainer driver ${how}` };
-    this.endTrial(trial, 'ERROR', trial.exit.reason);
+    trial.exit = { status: 'ERROR', reason: `the Trainer driver ${how}`, exitCode: code, signal };
+    if (trial.pendingOutcome?.kind === 'stop' || this.stopping) return this.endTrial(trial, 'TERMINATED', trial.pendingOutcome?.reason ?? this.stopping!);
+    trial.pendingOutcome = undefined;
+    this.failTrial(trial, trial.exit);
+  }
+
+  /** What a restore records: the journal event and the context of the next result row. */
+  private noteRestore(trial: TrialRecord, exit: GroupExit, level: 'trainer' | 'tuner'): void {
+    const latest = trial.checkpoints[trial.checkpoints.length - 1];
+    const context = {
+      from_checkpoint: latest?.name ?? null,
+      after_failure: exit.reason,
+      exit_code: exit.exitCode ?? null,
+      signal: exit.signal ?? null,
+      failures: trial.trainFailures + trial.tuneFailures,
+      level,
+    };
+    trial.restoreContext = context;
+    trial.iterationsSinceRestore = 0;
+    this.record({
+      type: 'trial_restored',
+      trial_id: trial.id,
+      from_checkpoint: latest?.name,
+      after_failure: true,
+      failures: context.failures,
+      reason: `${level === 'trainer' ? 'worker group restarted' : 'trial restarted'} after: ${exit.reason}`,
+    });
+    this.emit('restore', trial, context);
+  }
+
+  /** Ray Train: the whole worker group restarts from the latest checkpoint, keeping the trial's slots. */
+  private restartWorkers(trial: TrialRecord, exit: GroupExit): void {
+    trial.trainFailures++;
+    this.noteRestore(trial, exit, 'trainer');
+    this.outstandingWrites++;
+    void this.closeResults(trial)
+      .then(() => (this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.launch(trial)))
+      .finally(() => {
+        this.outstandingWrites--;
+        this.maybeFinish();
+      });
+  }
+
+  /** Ray Tune: a failed trial is retried from its latest checkpoint while max_failures allows. */
+  private failTrial(trial: TrialRecord, exit: GroupExit): void {
+    const maxRetries = this.spec.run_config.failure_config.max_failures;
+    if (this.stopping || !(maxRetries === -1 || trial.tuneFailures < maxRetries)) return this.endTrial(trial, 'ERROR', exit.reason);
+    trial.tuneFailures++;
+    trial.trainFailures = 0;
+    this.noteRestore(trial, exit, 'tuner');
+    this.ledger.release(trial.id);
+    trial.grant = undefined;
+    transition(trial, 'PENDING');
+    trial.resumeFirst = true;
+    this.outstandingWrites++;
+    void this.closeResults(trial).finally(() => {
+      this.outstandingWrites--;
+      this.emit('trial', trial);
+      void this.schedule();
+    });
+  }
+
+  private closeResults(trial: TrialRecord): Promise<void> {
+    const results = this.results.get(trial.id);
+    this.results.delete(trial.id);
+    if (!results) return Promise.resolve();
+    return results.close().catch((err: Error) => {
+      this.emit('warning', `results of ${trial.name} could not be flushed: ${err.message}`);
+    });
   }
 
   private endTrial(trial: TrialRecord, status: 'TERMINATED' | 'ERROR', reason: string): void {
@@ -392,12 +656,16 @@ export class Tuner extends EventEmitter {
     this.ledger.release(trial.id);
     transition(trial, status);
     trial.endReason = reason;
-    const results = this.results.get(trial.id);
-    this.results.delete(trial.id);
-    const closed = results ? results.close() : Promise.resolve();
+    trial.waitingReason = undefined;
+    // An extended trial was already complete once; the searcher and scheduler have seen its end.
+    if (trial.extendTo === undefined) {
+      const view = this.schedulerView(trial);
+      if (status === 'ERROR') this.scheduler.onTrialError(view);
+      else this.scheduler.onTrialComplete(view, trial.lastResult);
+      this.searcher.onTrialComplete(trial.index, trial.lastResult, status === 'ERROR');
+    }
     this.outstandingWrites++;
-    void closed
-      .catch((err: Error) => this.emit('warning', `results of ${trial.name} could not be flushed: ${err.message}`))
+    void this.closeResults(trial)
       .then(async () => {
         if (status === 'ERROR') {
           const tail = trial.exit?.logTail?.length ? `\n\nLast output of the failing worker:\n${trial.exit.logTail.join('\n')}\n` : '\n';
@@ -406,7 +674,6 @@ export class Tuner extends EventEmitter {
         }
         this.record({
           type: 'trial_finished',
-         
           trial_id: trial.id,
           status,
           reason,
@@ -414,35 +681,45 @@ export class Tuner extends EventEmitter {
           signal: trial.exit?.signal ?? null,
           failed_rank: trial.exit?.failedRank ?? null,
         });
+        await this.saveSearchState();
         this.emit('trial', trial);
         if (status === 'ERROR' && this.spec.run_config.failure_config.fail_fast && !this.stopping) {
           this.failure = `fail_fast: ${trial.name} failed: ${reason}`;
           this.stop(this.failure);
         }
       })
+      .catch((err: Error) => this.emit('warning', `could not record the end of ${trial.name}: ${err.message}`))
       .finally(() => {
         this.outstandingWrites--;
         void this.schedule();
       });
   }
 
-  private outstandingWrites = 0;
+  /** Searcher and scheduler state, saved with the experiment so a resume continues them. */
+  private async saveSearchState(): Promise<void> {
+    this.stateDirty = false;
+    const state = {
+      searcher: { name: this.searcher.name, state: this.searcher.saveState() },
+      scheduler: { name: this.scheduler.name, state: this.scheduler.saveState() },
+      trials_created: this.trials.length,
+    };
+    await writeFileAtomic(join(this.experimentPath, 'search_state.json'), JSON.stringify(state) + '\n');
+  }
 
   private maybeFinish(): void {
     const active = this.trials.some((t) => t.status === 'RUNNING');
-    const pendingLeft = !this.stopping && this.trials.some((t) => t.status === 'PENDING' || t.status === 'PAUSED');
-    if (active || pendingLeft || this.outstandingWrites > 0 || !this.finished) return;
+    const moreToRun = !this.stopping && (this.trials.some((t) => t.status === 'PENDING' || t.status === 'PAUSED') || !this.searchDone);
+    if (active || moreToRun || this.outstandingWrites > 0 || this.scheduling || !this.finished) return;
     const finish = this.finished;
-    this.finished = undefined as unknown as typeof finish;
+    this.finished = undefined;
     if (this.budgetTimer) clearTimeout(this.budgetTimer);
+    if (this.stateTimer) clearInterval(this.stateTimer);
     const status: ExperimentOutcome['status'] = this.failure ? 'failed' : this.stopping ? 'stopped' : 'finished';
     const reason = this.failure ?? this.stopping ?? 'all trials finished';
     this.record({ type: 'experiment_finished', status, reason });
     void this.pool.shutdown().then(() => {
       rmSync(this.socketDir, { recursive: true, force: true });
-      void this.journal.close().finally(() =>
-          finish({ status, reason, experimentPath: this.experimentPath, trials: this.trials }),
-      );
+      void this.journal.close().finally(() => finish({ status, reason, experimentPath: this.experimentPath, trials: this.trials }));
     });
   }
 }

@@ -6,6 +6,7 @@ import type { ParsedArgs } from '../args';
 import { UsageError } from '../args';
 import { formatValue } from '../format';
 import { machineFor } from '../machine';
+import { checkSearchSetup } from '../search_setup';
 import { describeRequest, describeSample, plannedTrials } from '../trial_requests';
 
 const MAX_TRIALS = 2000;
@@ -38,11 +39,12 @@ export async function planCommand(args: ParsedArgs, out: NodeJS.WriteStream): Pr
   const file = args.positionals[0];
   if (!file) throw new UsageError('usage: tunekit plan SPEC');
   const spec = await loadSpec(file);
+  checkSearchSetup(spec);
   const { capacity } = await machineFor(spec);
-  const trials = plannedTrials(spec, MAX_TRIALS);
+  const { trials, adaptive } = plannedTrials(spec, MAX_TRIALS);
   const lines = [
     `Machine: ${formatValue(capacity.CPU)} CPU, ${capacity.gpus.length} GPU${capacity.simulated ? ' (simulated by the spec\'s resources)' : ''}`,
-    `Trials: ${trials.length}${trials.length === MAX_TRIALS ? '+' : ''}`,
+    `Trials: ${trials.length}${trials.length === MAX_TRIALS ? '+' : ''}${adaptive ? ' (the search algorithm picks configs as results arrive; random draws from the same space shown)' : ''}`,
   ];
   for (const t of trials.slice(0, 20)) lines.push(`  ${t.trialId}: ${describeRequest(t.request)}${t.variant.sampled.length ? ` — ${describeSample(t.variant)}` : ''}`);
   if (trials.length > 20) lines.push(`  … ${trials.length - 20} more`);

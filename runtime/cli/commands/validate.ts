@@ -3,6 +3,7 @@ import { countTrials } from '../../search/variants';
 import type { ParsedArgs } from '../args';
 import { UsageError } from '../args';
 import { checkRequestsFit, machineFor } from '../machine';
+import { checkSearchSetup } from '../search_setup';
 import { describeRequest, describeSample, plannedTrials } from '../trial_requests';
 
 const SHOWN = 50;
@@ -12,11 +13,12 @@ export async function validateCommand(args: ParsedArgs, out: NodeJS.WriteStream)
   const file = args.positionals[0];
   if (!file) throw new UsageError('usage: tunekit validate SPEC');
   const spec = await loadSpec(file);
+  checkSearchSetup(spec);
   const { capacity } = await machineFor(spec);
   checkRequestsFit(spec, capacity);
   const total = countTrials(spec.param_space, spec.tune_config.num_samples);
-  const trials = plannedTrials(spec, SHOWN);
-  const lines = [`${spec.file}: valid; ${total} trial${total === 1 ? '' : 's'}.`];
+  const { trials, adaptive } = plannedTrials(spec, SHOWN);
+  const lines = [`${spec.file}: valid; ${total} trial${total === 1 ? '' : 's'}${adaptive ? ' (configs chosen by the search algorithm as results arrive; random draws shown)' : ''}.`];
   for (const t of trials) lines.push(`  trial ${t.trialId}: ${describeRequest(t.request)}${t.variant.sampled.length ? ` — ${describeSample(t.variant)}` : ''}`);
   if (total > trials.length) lines.push(`  … ${total - trials.length} more`);
   out.write(lines.join('\n') + '\n');

@@ -31,7 +31,7 @@ test('a spec with only trainer.command gets the defaults of Ray and protocol/spe
         resources_per_worker: { CPU: 1, GPU: 0 },
         trainer_resources: { CPU: 1, GPU: 0 },
       },
-      failure_config: { max_failures: 0 },
+      failure_config: { max_failures: 0, startup_timeout_s: 120, report_timeout_s: 0 },
     },
     param_space: {},
     tune_config: {

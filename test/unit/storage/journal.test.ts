@@ -65,7 +65,7 @@ test('a reader skips event types it does not know', async (t) => {
   writeFileSync(
     path,
     '{"type":"experiment_started","ts":1,"experiment_id":"a1b2c","name":"x"}\n' +
-      '{"type":"pbt_exploit","ts":2,"from":"t1","to":"t2"}\n' +
+      '{"type":"written_by_a_newer_version","ts":2,"from":"t1"}\n' +
       '{"ts":3}\n' +
       '{"type":"experiment_finished","ts":4,"status":"finished"}\n',
   );

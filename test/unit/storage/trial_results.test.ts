@@ -48,6 +48,46 @@ test('a key that appears later widens progress.csv and keeps every row aligned',
   ]);
 });
 
+test('rows waiting in memory are padded when a later result in the same batch adds a key', async (t) => {
+  const dir = scratchDir(t);
+  const results = new TrialResults(dir);
+  results.append({ a: 1 });
+  await results.flush();
+  results.append({ a: 2 });
+  results.append({ a: 3, b: 'x' });
+  results.append({ b: 'y', c: 4 });
+  await results.close();
+  assert.deepEqual(csvTable(dir), [['a', 'b', 'c'], ['1', '', ''], ['2', '', ''], ['3', 'x', ''], ['', 'y', '4']]);
+});
+
+test('resuming with different keys merges them into the existing header', async (t) => {
+  const dir = scratchDir(t);
+  const first = new TrialResults(dir);
+  first.append({ x: 1, y: 2 });
+  await first.close();
+  const second = new TrialResults(dir);
+  second.append({ y: 3, z: 4 });
+  await second.close();
+  assert.deepEqual(csvTable(dir), [['x', 'y', 'z'], ['1', '2', ''], ['', '3', '4']]);
+});
+
+test('a trial directory that does not exist surfaces as an error on flush and on later appends', async (t) => {
+  const results = new TrialResults(join(scratchDir(t), 'missing'));
+  results.append({ a: 1 });
+  await assert.rejects(results.flush(), /Could not open .*missing\/result\.json/);
+  assert.throws(() => results.append({ a: 2 }), /Could not open/);
+  await assert.rejects(results.close(), /Could not open/);
+});
+
+test('a burst larger than the buffer limit is written before the interval comes round', async (t) => {
+  const dir = scratchDir(t);
+  const results = new TrialResults(dir, { flushIntervalMs: 60_000, maxBufferedBytes: 1024 });
+  t.after(() => results.close());
+  for (let i = 0; i < 100; i++) results.append({ i, pad: 'x'.repeat(50) });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(resultLines(dir).length, 100);
+});
+
 test('results keep flushing on their own, without a flush call', async (t) => {
   const dir = scratchDir(t);
   const results = new TrialResults(dir, { flushIntervalMs: 10 });
@@ -104,43 +144,4 @@ test('a full disk surfaces as an error to the caller and keeps the lines already
 test('a result that cannot be serialized is refused at append', (t) => {
   const results = new TrialResults(scratchDir(t));
   assert.throws(() => results.append({ big: 10n }), /BigInt/);
-});
-
-test('16 trials together persist at least 50,000 results per second', async (t) => {
-  const root = scratchDir(t);
-  const writers = await Promise.all(
-    Array.from({ length: 16 }, async (_, i) => {
-      const dir = join(root, `trial_${i}`);
-      await fsp.mkdir(dir);
-      return new TrialResults(dir);
-    }),
-  );
-  const perTrial = 5_000;
-  const started = performance.now();
-  for (let i = 0; i < perTrial; i++) {
-    const now = Date.now() / 1000;
-    for (const [w, writer] of writers.entries()) {
-      writer.append({
-        loss: Math.random(),
-        accuracy: Math.random(),
-        training_iteration: i + 1,
-        time_this_iter_s: 0.01,
-        time_total_s: i * 0.01,
-        timestamp: now,
-        trial_id: `a1b2c_${String(w).padStart(5, '0')}`,
-        done: false,
-        config: { lr: 0.001, batch_size: 64 },
-        checkpoint_dir_name: null,
-        date: '2025-01-01_12-00-00',
-        pid: 1234,
-        hostname: 'box',
-      });
-    }
-  }
-  await Promise.all(writers.map((w) => w.close()));
-  const seconds = (performance.now() - started) / 1000;
-  const rate = (16 * perTrial) / seconds;
-  t.diagnostic(`${Math.round(rate)} results/s`);
-  assert.ok(rate >= 50_000, `only ${Math.round(rate)} results/s`);
-  assert.equal(resultLines(join(root, 'trial_15')).length, perTrial);
 });

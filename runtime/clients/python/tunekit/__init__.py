@@ -345,3 +345,20 @@ def _int_env(env, name, default):
         return int(text)
     except ValueError:
         raise ValueError("%s must be an integer, got %r" % (name, text)) from None
+
+
+def _connect_early():
+    """Connects at import, so the driver can tell a worker that hangs before its first
+    report (startup_timeout_s) from one that is merely slow to report."""
+    session = _current_session()
+    if session is None:
+        return
+    with session._lock:
+        if session._sock is None and session._lost is None:
+            try:
+                session._connect()
+            except ReportError:
+                pass  # Raised again, with its reason, by the first report().
+
+
+_connect_early()

@@ -1,0 +1,10 @@
+/** Registers every `tunekit.*` command; package.json's contributes.commands lists the same ids. */
+import type * as vscode from 'vscode';
+import { registerExperimentCommands } from './experiment_commands';
+import { registerFileCommands, type FileCommandDeps } from './file_commands';
+
+export type { FileCommandDeps as AllCommandDeps } from './file_commands';
+
+export function registerCommands(deps: FileCommandDeps): vscode.Disposable[] {
+  return [...registerExperimentCommands(deps), ...registerFileCommands(deps)];
+}

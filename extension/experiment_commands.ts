@@ -1,0 +1,114 @@
+/** Commands that ask the runtime to do something: run, plan, stop, resume, extend, detect GPUs. */
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { RuntimeRequests, type RequestType } from '../protocol/runtime_api';
+import { experimentTarget, specTarget, trialTarget, type CommandTarget } from './command_targets';
+import type { RuntimeConnection } from './runtime_connection';
+import type { RuntimeStore } from './store';
+import type { ReadOnlyDocuments } from './read_only_documents';
+import { ensureTrusted } from './trust';
+import { showRequestError, type OpenLogs } from './user_messages';
+
+export interface CommandDeps {
+  connection: RuntimeConnection;
+  store: RuntimeStore;
+  log: vscode.LogOutputChannel;
+  documents: ReadOnlyDocuments;
+  openClientLog: OpenLogs;
+  /** Shows an experiment in the Experiments view. */
+  reveal: (experimentPath: string) => Promise<void>;
+}
+
+async function withProgress<T>(title: string, work: () => Promise<T>): Promise<T> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
+}
+
+/** Sends a request; a failure becomes one sentence for the user and undefined for the caller. */
+async function send<P, R>(deps: CommandDeps, action: string, type: RequestType<P, R>, params: P): Promise<R | undefined> {
+  try {
+    return await deps.connection.request(type, params);
+  } catch (e) {
+    await showRequestError(action, e, deps.log, deps.openClientLog);
+    return undefined;
+  }
+}
+
+/** Unsaved edits of the spec would otherwise be ignored by a runtime that reads the file. */
+async function saveIfDirty(uri: vscode.Uri): Promise<void> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty) await open.save();
+}
+
+export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { store } = deps;
+  const register = (id: string, run: (target: CommandTarget) => Promise<unknown>) => vscode.commands.registerCommand(id, run);
+  return [
+    register('tunekit.runExperiment', async (target) => {
+      if (!(await ensureTrusted())) return;
+      const spec = await specTarget(target);
+      if (!spec) return;
+      await saveIfDirty(spec);
+      const name = basename(spec.fsPath);
+      const started = await withProgress(`Starting ${name}…`, () =>
+        send(deps, `Could not run ${name}`, RuntimeRequests.runExperiment, { specPath: spec.fsPath }),
+      );
+      if (started) await deps.reveal(started.experimentPath);
+      return started;
+    }),
+    register('tunekit.planExperiment', async (target) => {
+      const spec = await specTarget(target);
+      if (!spec) return;
+      await saveIfDirty(spec);
+      const name = basename(spec.fsPath);
+      const plan = await withProgress(`Planning ${name}…`, () =>
+        send(deps, `Could not plan ${name}`, RuntimeRequests.planExperiment, { specPath: spec.fsPath }),
+      );
+      if (plan) await deps.documents.show(`${name.replace(/\.(ya?ml|json)$/, '')} plan.txt`, plan.text);
+      return plan;
+    }),
+    register('tunekit.stopExperiment', async (target) => {
+      const path = await experimentTarget(target, store, (e) => e.live && e.state === 'running', 'No experiment is running.');
+      if (!path) return;
+      const name = store.experiment(path)?.name ?? basename(path);
+      return withProgress(`Stopping ${name}…`, () => send(deps, `Could not stop ${name}`, RuntimeRequests.stopExperiment, { experimentPath: path }));
+    }),
+    register('tunekit.resumeExperiment', async (target) => {
+      if (!(await ensureTrusted())) return;
+      const path = await experimentTarget(target, store, (e) => !e.live && e.state !== 'finished', 'There is no stopped or interrupted experiment to resume.');
+      if (!path) return;
+      const name = store.experiment(path)?.name ?? basename(path);
+      const resumed = await withProgress(`Resuming ${name}…`, () =>
+        send(deps, `Could not resume ${name}`, RuntimeRequests.resumeExperiment, { experimentPath: path }),
+      );
+      if (resumed) await deps.reveal(resumed.experimentPath);
+      return resumed;
+    }),
+    register('tunekit.stopTrial', async (target) => {
+      const trial = await trialTarget(target, store, (t) => t.status === 'RUNNING' || t.status === 'PENDING' || t.status === 'PAUSED', 'No trial is running.');
+      if (!trial) return;
+      return send(deps, `Could not stop trial ${trial.id}`, RuntimeRequests.stopTrial, { experimentPath: trial.experimentPath, trialId: trial.id });
+    }),
+    register('tunekit.extendTrial', async (target) => {
+      if (!(await ensureTrusted())) return;
+      const trial = await trialTarget(target, store, (t) => t.status === 'TERMINATED' || t.status === 'ERROR', 'No trial has finished yet.');
+      if (!trial) return;
+      const answer = await vscode.window.showInputBox({
+        title: `Extend trial ${trial.id}`,
+        prompt: `Continue training to this training_iteration (now ${trial.iteration}).`,
+        value: String(trial.iteration * 2 || 10),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > trial.iteration ? undefined : `Enter a whole number above ${trial.iteration}.`),
+      });
+      if (answer === undefined) return;
+      return send(deps, `Could not extend trial ${trial.id}`, RuntimeRequests.extendTrial, {
+        experimentPath: trial.experimentPath,
+        trialId: trial.id,
+        maxIterations: Number(answer.trim()),
+      });
+    }),
+    register('tunekit.detectGpus', async () => {
+      const found = await withProgress('Detecting GPUs…', () => send(deps, 'Could not detect GPUs', RuntimeRequests.detectGpus, {}));
+      if (found) await deps.documents.show('Tunekit hardware.txt', found.text);
+      return found;
+    }),
+  ];
+}

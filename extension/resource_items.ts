@@ -1,0 +1,76 @@
+/** The Resources tree as data: GPUs and CPUs with their holders, then waiting trials. */
+import type { ExperimentSummary, GpuSlot, ResourceSnapshot, SlotHolder } from '../protocol/runtime_api';
+import { formatNumber } from './format';
+import type { ItemData } from './tree_items';
+
+/** `experimentPath` → experiment name, so a holder reads "quickstart/00003 rank 1". */
+export type ExperimentNames = (experimentPath: string) => string | undefined;
+
+export function namesFrom(experiments: ExperimentSummary[]): ExperimentNames {
+  const byPath = new Map(experiments.map((e) => [e.path, e.name]));
+  return (path) => byPath.get(path);
+}
+
+function who(h: { experimentPath: string; trialId: string }, names: ExperimentNames): string {
+  return `${names(h.experimentPath) ?? h.experimentPath}/${h.trialId}`;
+}
+
+export function gpuItem(g: GpuSlot): ItemData {
+  const memory =
+    g.memoryTotalMiB !== undefined ? `${formatNumber(g.memoryUsedMiB ?? 0)}/${formatNumber(g.memoryTotalMiB)} MiB` : undefined;
+  const util = g.utilizationPct !== undefined ? `${formatNumber(g.utilizationPct)}%` : undefined;
+  const held = g.holders.reduce((sum, h) => sum + h.fraction, 0);
+  return {
+    id: `gpu:${g.index}`,
+    label: `GPU ${g.index}: ${g.name}${g.simulated ? ' (simulated)' : ''}`,
+    description: [memory, util, `${formatNumber(held)}/1 held`].filter(Boolean).join(' · '),
+    icon: { id: 'circuit-board', color: held > 0 ? 'charts.green' : undefined },
+    contextValue: 'gpu',
+    collapsible: g.holders.length ? 'expanded' : 'none',
+  };
+}
+
+export function cpuItem(cpu: ResourceSnapshot['cpu']): ItemData {
+  return {
+    id: 'cpu',
+    label: 'CPUs',
+    description: `${formatNumber(cpu.used)}/${formatNumber(cpu.total)} held`,
+    icon: { id: 'server-process' },
+    contextValue: 'cpu',
+    collapsible: cpu.holders.length ? 'expanded' : 'none',
+  };
+}
+
+export function holderItem(parentId: string, h: SlotHolder, names: ExperimentNames): ItemData {
+  const rank = h.rank === 'trainable' ? 'trainable' : `rank ${h.rank}`;
+  return {
+    id: `${parentId}:${h.experimentPath}\u0000${h.trialId}:${h.rank}`,
+    label: who(h, names),
+    description: `${rank} · ${formatNumber(h.fraction)}`,
+    icon: { id: 'person' },
+    contextValue: 'holder',
+    collapsible: 'none',
+  };
+}
+
+export function waitingGroupItem(count: number): ItemData {
+  return {
+    id: 'waiting',
+    label: `Waiting (${count})`,
+    icon: { id: 'watch' },
+    contextValue: 'waitingGroup',
+    collapsible: 'expanded',
+  };
+}
+
+export function waitingItem(w: ResourceSnapshot['waiting'][number], names: ExperimentNames): ItemData {
+  return {
+    id: `waiting:${w.experimentPath}\u0000${w.trialId}`,
+    label: who(w, names),
+    description: w.reason,
+    tooltip: `${w.reason}${w.holdsTrainable ? '\nIts trainable already holds its slot.' : ''}`,
+    icon: { id: 'circle-outline' },
+    contextValue: 'waiting',
+    collapsible: 'none',
+  };
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExperimentSpec } from '../../protocol/spec';
+import { stopOrphans } from '../tuner/process_identity';
+import { replayExperiment } from '../tuner/experiment_replay';
+import type { ParsedArgs } from './args';
+import { UsageError } from './args';
+import type { SessionInput } from './experiment_session';
+
+/** An experiment directory that an earlier run left (it has a journal). */
+export function hasExperiment(experimentPath: string): boolean {
+  return existsSync(join(experimentPath, 'events.jsonl')) && existsSync(join(experimentPath, 'experiment.json'));
+}
+
+/**
+ * Rebuilds an interrupted experiment and stops any worker an earlier (killed) runtime left
+ * running, so the trial can restart cleanly from its checkpoint.
+ */
+export async function resumeInput(experimentPath: string, args: ParsedArgs, spec?: ExperimentSpec): Promise<SessionInput> {
+  const resumeErrored = args.flags.has('resume-errored');
+  const restartErrored = args.flags.has('restart-errored');
+  if (resumeErrored && restartErrored) throw new UsageError('choose one of --resume-errored and --restart-errored');
+  const replayed = await replayExperiment(experimentPath, { resumeErrored, restartErrored });
+  const notes = replayed.repaired.map((r) => `resume: ${r}`);
+  const stopped = await stopOrphans(replayed.processes, { graceMs: 3000 });
+  if (stopped.length) notes.push(`resume: stopped ${stopped.length} worker process(es) left running by the previous run (pids ${stopped.join(', ')})`);
+  const counts = new Map<string, number>();
+  for (const t of replayed.trials) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  notes.push(`Resuming ${experimentPath}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  return {
+    spec: spec ?? replayed.record.spec,
+    notes,
+    resume: {
+      experimentId: replayed.record.experiment_id,
+      trials: replayed.trials,
+      searchState: replayed.searchState,
+      superseded: replayed.superseded,
+    },
+  };
+}

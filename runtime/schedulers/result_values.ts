@@ -1,0 +1,23 @@
+/** Reading the numbers a scheduler compares out of a result, and writing them in reasons. */
+import { metricNumber } from '../report/metric_value';
+
+/** The number under `key`, NaN included; undefined when it is missing or not numeric. */
+export function resultNumber(result: Record<string, unknown> | undefined, key: string): number | undefined {
+  return result === undefined ? undefined : metricNumber(result[key]);
+}
+
+/** Four significant digits, without trailing zeros: 0.725, 0.71, 1235000, NaN. */
+export function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return String(Number(value.toPrecision(4)));
+}
+
+/** A number for JSON: NaN and the infinities become the strings workers use for them. */
+export function encodeNumber(value: number): number | string {
+  return Number.isFinite(value) ? value : String(value);
+}
+
+/** The inverse of encodeNumber; undefined for anything else. */
+export function decodeNumber(value: unknown): number | undefined {
+  return metricNumber(value);
+}

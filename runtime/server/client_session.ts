@@ -1,0 +1,120 @@
+/**
+ * One attached client (a VS Code window, or a test): an LSP connection over a socket or
+ * stdio, with the spec language features and the Tunekit requests, fed the host's deltas.
+ *
+ * Built on the library's common connection with our own watchdog: the node entry's exits the
+ * whole process when the client sends `exit` or its process dies, and that would end every
+ * experiment with the window, which is exactly what this daemon exists to avoid.
+ */
+import { createConnection, type WatchDog } from 'vscode-languageserver/lib/common/server';
+import {
+  createProtocolConnection,
+  ErrorCodes,
+  ResponseError,
+  StreamMessageReader,
+  StreamMessageWriter,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver/node';
+import { RuntimeNotifications, RuntimeRequests, type RequestType, type StateDelta } from '../../protocol/runtime_api';
+import type { ExperimentHost, UserMessage } from './experiment_host';
+import { HostError } from './host_error';
+import type { RuntimeLog } from './runtime_log';
+import { fileOfUri, SpecDocuments } from './spec_documents';
+import { flavourOf, offsetAt, specCompletions, specHover } from './spec_language';
+
+export interface RuntimeInfo {
+  pid: number;
+  logFile: string;
+  socketPath: string;
+  version: string;
+}
+
+export interface SessionOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+  host: ExperimentHost;
+  info: RuntimeInfo;
+  log: RuntimeLog;
+  /** The client went away (closed, crashed, or said `exit`). */
+  onEnd: () => void;
+  /** Ends the transport, for the client's `exit`. */
+  close: () => void;
+}
+
+export function openClientSession(options: SessionOptions): void {
+  const { host, log } = options;
+  const watchDog: WatchDog = {
+    shutdownReceived: false,
+    initialize: () => undefined,
+    exit: () => options.close(),
+  };
+  const connection = createConnection(
+    (logger) => createProtocolConnection(new StreamMessageReader(options.input), new StreamMessageWriter(options.output), logger),
+    watchDog,
+  );
+  const documents = new SpecDocuments((uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }));
+
+  connection.onInitialize(() => ({
+    capabilities: {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
+      completionProvider: { triggerCharacters: [' ', '{', ',', '"'] },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'tunekit', version: options.info.version },
+  }));
+  connection.onDidOpenTextDocument(({ textDocument: d }) => documents.update(d.uri, d.text, d.version));
+  connection.onDidChangeTextDocument(({ textDocument: d, contentChanges }) => {
+    const last = contentChanges[contentChanges.length - 1];
+    if (last && !('range' in last)) documents.update(d.uri, last.text, d.version);
+  });
+  connection.onDidCloseTextDocument(({ textDocument: d }) => documents.close(d.uri));
+  connection.onCompletion(({ textDocument, position }) => {
+    const text = documents.text(textDocument.uri);
+    return text === undefined ? [] : specCompletions(text, offsetAt(text, position), flavourOf(fileOfUri(textDocument.uri)));
+  });
+  connection.onHover(({ textDocument, position }) => {
+    const text = documents.text(textDocument.uri);
+    return text === undefined ? null : specHover(text, offsetAt(text, position));
+  });
+
+  const answer = <P, R>(type: RequestType<P, R>, work: (params: P) => Promise<R>) =>
+    connection.onRequest(type.method, async (params: P) => {
+      try {
+        return await work(params);
+      } catch (err) {
+        if (err instanceof HostError) return new ResponseError(ErrorCodes.InvalidParams, err.message, err.data);
+        log.error(`${type.method} failed: ${(err as Error).stack ?? String(err)}`);
+        return new ResponseError(ErrorCodes.InternalError, (err as Error).message);
+      }
+    });
+  answer(RuntimeRequests.runExperiment, (p) => host.runExperiment(p));
+  answer(RuntimeRequests.resumeExperiment, (p) => host.resumeExperiment(p));
+  answer(RuntimeRequests.stopExperiment, (p) => host.stopExperiment(p));
+  answer(RuntimeRequests.stopTrial, (p) => host.stopTrial(p));
+  answer(RuntimeRequests.extendTrial, (p) => host.extendTrial(p));
+  answer(RuntimeRequests.planExperiment, (p) => host.planExperiment(p));
+  answer(RuntimeRequests.detectGpus, () => host.detectGpus());
+  answer(RuntimeRequests.snapshot, () => host.snapshot());
+  answer(RuntimeRequests.scanResults, (p) => host.scanResults(p));
+  answer(RuntimeRequests.trialHistory, (p) => host.trialHistory(p));
+  answer(RuntimeRequests.runtimeInfo, async () => options.info);
+
+  const onDelta = (delta: StateDelta) => void connection.sendNotification(RuntimeNotifications.stateDelta.method, delta).catch(() => undefined);
+  const onMessage = (message: UserMessage) => void connection.sendNotification(RuntimeNotifications.userMessage.method, message).catch(() => undefined);
+  host.on('delta', onDelta);
+  host.on('message', onMessage);
+
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    host.off('delta', onDelta);
+    host.off('message', onMessage);
+    documents.dispose();
+    connection.dispose();
+    options.onEnd();
+  };
+  options.input.once('end', end);
+  options.input.once('close', end);
+  connection.listen();
+}

@@ -1,0 +1,64 @@
+/**
+ * The spec files one client has open (full-text sync), and their diagnostics, recomputed
+ * a moment after typing pauses rather than on every keystroke.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import { isSpecFile, specDiagnostics } from './spec_language';
+
+export const DIAGNOSTICS_DELAY_MS = 200;
+
+interface OpenDocument {
+  text: string;
+  version: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** A file path for the validator; an unsaved document keeps its URI. */
+export function fileOfUri(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return uri;
+  }
+}
+
+export class SpecDocuments {
+  private readonly open = new Map<string, OpenDocument>();
+
+  constructor(
+    private readonly publish: (uri: string, diagnostics: Diagnostic[], version: number) => void,
+    private readonly delayMs = DIAGNOSTICS_DELAY_MS,
+  ) {}
+
+  /** Opened or changed: only spec files are tracked. */
+  update(uri: string, text: string, version: number): void {
+    if (!isSpecFile(fileOfUri(uri))) return;
+    const doc = this.open.get(uri) ?? { text, version };
+    Object.assign(doc, { text, version });
+    this.open.set(uri, doc);
+    if (doc.timer) clearTimeout(doc.timer);
+    doc.timer = setTimeout(() => {
+      doc.timer = undefined;
+      this.publish(uri, specDiagnostics(doc.text, fileOfUri(uri)), doc.version);
+    }, this.delayMs);
+  }
+
+  close(uri: string): void {
+    const doc = this.open.get(uri);
+    if (!doc) return;
+    if (doc.timer) clearTimeout(doc.timer);
+    this.open.delete(uri);
+    this.publish(uri, [], doc.version);
+  }
+
+  text(uri: string): string | undefined {
+    return this.open.get(uri)?.text;
+  }
+
+  dispose(): void {
+    for (const doc of this.open.values()) if (doc.timer) clearTimeout(doc.timer);
+    this.open.clear();
+  }
+}

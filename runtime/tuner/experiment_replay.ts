@@ -1,0 +1,343 @@
+/**
+ * Rebuilds an experiment's state from its directory, so an interrupted run (Ctrl-C, a
+ * crash, SIGKILL) can go on where it stopped: experiment.json, the journal, the saved
+ * search state, and each trial's results and checkpoints. Leftovers of the interruption
+ * (torn last lines, half-copied checkpoints) are repaired on the way and listed.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type {
+  ExperimentRecord,
+  JournalEvent,
+  TrialCreatedEvent,
+  TrialFinishedEvent,
+  TrialPausedEvent,
+  TrialRestoredEvent,
+  TrialStartedEvent,
+} from '../../protocol/journal';
+import { compareKeys, getAt } from '../search/config_paths';
+import { planSearch } from '../search/variants';
+import { listCheckpoints, removeTempCheckpoints } from '../storage/checkpoints';
+import { EXPERIMENT_FILE, JOURNAL_FILE } from '../storage/experiment_dir';
+import { readJournal } from '../storage/journal';
+import { readJsonLines, trimTornLine } from '../storage/jsonl';
+import { resolveInside } from '../storage/safe_path';
+import { PROGRESS_FILE, RESULT_FILE } from '../storage/trial_dir';
+import type { RecordedProcess } from './process_identity';
+import { resolveTrialConfig, type CheckpointEntry, type SampledLeaf, type TrialRecord } from './trial_record';
+import { transition } from './trial_status';
+
+export const SEARCH_STATE_FILE = 'search_state.json';
+const PBT_LOG_FILE = 'pbt_policy_log.jsonl';
+
+/** experiment.json as the Tuner writes it: the protocol header plus what a resume needs. */
+export type ExperimentFile = ExperimentRecord & {
+  command?: string[];
+  capacity?: unknown;
+  searcher?: string;
+  scheduler?: string;
+};
+
+export interface SearchState {
+  searcher: { name: string; state: unknown };
+  scheduler: { name: string; state: unknown };
+  trials_created: number;
+}
+
+export interface ReplayOptions {
+  /** Ray's resume_errored: failed trials continue from their latest checkpoint. */
+  resumeErrored?: boolean;
+  /** Ray's restart_errored: failed trials start again from scratch. */
+  restartErrored?: boolean;
+}
+
+export interface ReplayedExperiment {
+  record: ExperimentFile;
+  searchState?: SearchState;
+  /** In index order. */
+  trials: TrialRecord[];
+  /** Worker processes recorded as started for trials that had not finished: candidates for orphan cleanup. */
+  processes: Array<RecordedProcess & { trialId: string }>;
+  /** The last event is experiment_finished with status 'finished'. */
+  finished: boolean;
+  /** What was trimmed or removed, in words. */
+  repaired: string[];
+  /** Results of restarted trials that no longer count; the Tuner journals them. */
+  superseded: Array<{ trialId: string; fromIteration: number; toIteration: number }>;
+}
+
+type Row = Record<string, unknown>;
+
+export async function replayExperiment(experimentPath: string, options: ReplayOptions = {}): Promise<ReplayedExperiment> {
+  if (options.resumeErrored && options.restartErrored) {
+    throw new Error('resume_errored and restart_errored cannot be used together: choose whether failed trials continue or start again');
+  }
+  const record = await readRecord(experimentPath);
+  const repaired: string[] = [];
+  const fail = (err: unknown): never => {
+    throw new Error(`cannot resume ${experimentPath}: ${(err as Error).message}`, { cause: err });
+  };
+  await trimReported(join(experimentPath, JOURNAL_FILE), JOURNAL_FILE, repaired).catch(fail);
+  await trimReported(join(experimentPath, PBT_LOG_FILE), PBT_LOG_FILE, repaired).catch(fail);
+  const events = await readJournal(join(experimentPath, JOURNAL_FILE), { repair: false }).catch(fail);
+  const searchState = await readSearchState(experimentPath).catch(fail);
+  const histories = foldTrialEvents(events);
+  const trials: TrialRecord[] = [];
+  const superseded: ReplayedExperiment['superseded'] = [];
+  const processes: ReplayedExperiment['processes'] = [];
+  try {
+    const rowsOf = new Map<string, Row[]>();
+    for (const { created } of histories) {
+      rowsOf.set(created.trial_id, await readTrialFiles(trialDir(experimentPath, created), created.trial_dir_name, repaired));
+    }
+    for (const history of histories) {
+      const trial = await rebuildTrial(record, experimentPath, history, rowsOf, repaired);
+      applyErroredPolicy(trial, options, superseded);
+      trials.push(trial);
+      for (const started of history.liveStarts) {
+        started.pids.forEach((pid, rank) => processes.push({ trialId: trial.id, pid, startTime: started.startTimes[rank], recordedAt: started.ts }));
+      }
+    }
+  } catch (err) {
+    fail(err);
+  }
+  const last = events[events.length - 1];
+  const finished = last?.type === 'experiment_finished' && last.status === 'finished';
+  return { record, searchState, trials, processes, finished, repaired, superseded };
+}
+
+async function readRecord(experimentPath: string): Promise<ExperimentFile> {
+  const isDir = await stat(experimentPath).then((s) => s.isDirectory(), () => false);
+  if (!isDir) throw new Error(`cannot resume ${experimentPath}: no such directory`);
+  let text: string;
+  try {
+    text = await readFile(join(experimentPath, EXPERIMENT_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new Error(`${experimentPath} is not a Tunekit experiment directory: it has no ${EXPERIMENT_FILE}`);
+    }
+    throw new Error(`cannot resume ${experimentPath}: ${EXPERIMENT_FILE} is unreadable (${(err as Error).message})`);
+  }
+  let record: Partial<ExperimentFile>;
+  try {
+    record = JSON.parse(text) as Partial<ExperimentFile>;
+  } catch (err) {
+    throw new Error(`cannot resume ${experimentPath}: ${EXPERIMENT_FILE} is not valid JSON (${(err as Error).message})`);
+  }
+  const missing = !isObject(record) ? 'anything' : typeof record.experiment_id !== 'string' ? 'experiment_id' : !isObject(record.spec) ? 'spec' : undefined;
+  if (missing) throw new Error(`cannot resume ${experimentPath}: ${EXPERIMENT_FILE} has no ${missing}`);
+  return record as ExperimentFile;
+}
+
+async function readSearchState(experimentPath: string): Promise<SearchState | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(experimentPath, SEARCH_STATE_FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as SearchState;
+  } catch (err) {
+    throw new Error(`${SEARCH_STATE_FILE} is not valid JSON (${(err as Error).message})`);
+  }
+}
+
+async function trimReported(path: string, label: string, repaired: string[]): Promise<void> {
+  const removed = await trimTornLine(path);
+  if (removed > 0) repaired.push(`trimmed a torn last line of ${label} (${removed} bytes)`);
+}
+
+function trialDir(experimentPath: string, created: TrialCreatedEvent): string {
+  resolveInside(experimentPath, created.trial_dir_name);
+  return join(experimentPath, created.trial_dir_name);
+}
+
+/** Repairs the trial's files and returns its result rows. */
+async function readTrialFiles(dir: string, name: string, repaired: string[]): Promise<Row[]> {
+  await trimReported(join(dir, RESULT_FILE), `${name}/${RESULT_FILE}`, repaired);
+  await trimReported(join(dir, PROGRESS_FILE), `${name}/${PROGRESS_FILE}`, repaired);
+  for (const temp of await removeTempCheckpoints(dir)) repaired.push(`removed the unfinished checkpoint copy ${name}/${temp}`);
+  return readJsonLines<Row>(join(dir, RESULT_FILE), { repair: false });
+}
+
+async function rebuildTrial(
+  record: ExperimentFile,
+  experimentPath: string,
+  history: TrialHistory,
+  rowsOf: ReadonlyMap<string, Row[]>,
+  repaired: string[],
+): Promise<TrialRecord> {
+  const { created } = history;
+  const dir = trialDir(experimentPath, created);
+  const rows = rowsOf.get(created.trial_id) ?? [];
+  const lastRow = rows[rows.length - 1];
+  const rowIteration = numberOr(lastRow?.training_iteration, 0);
+  const checkpoints = await rebuildCheckpoints(dir, history, rows, rowsOf, rowIteration, repaired);
+  const trial: TrialRecord = {
+    id: created.trial_id,
+    index: created.index,
+    name: created.trial_dir_name,
+    dir,
+    config: history.config,
+    sampled: sampledLeaves(record.spec.param_space, history.config),
+    ...resolveTrialConfig(record.spec, history.config),
+    status: 'PENDING',
+    // A PBT clone can put the latest checkpoint past the last row; the trial goes on from there.
+    iteration: Math.max(rowIteration, checkpoints[checkpoints.length - 1]?.iteration ?? 0),
+    lastResult: lastRow,
+    timeTotalS: numberOr(lastRow?.time_total_s, 0),
+    checkpoints,
+    trainFailures: history.trainFailures,
+    tuneFailures: history.tuneFailures,
+    iterationsSinceRestore: 0,
+  };
+  const last = history.lastStatusEvent;
+  if (last?.type === 'trial_finished') {
+    trial.status = last.status;
+    trial.endReason = last.reason;
+    trial.exit = { status: last.status, reason: last.reason, exitCode: last.exit_code, signal: last.signal, failedRank: last.failed_rank ?? undefined };
+  } else if (last?.type === 'trial_paused') {
+    trial.status = 'PAUSED';
+    trial.waitingReason = last.reason;
+  } else if (last) {
+    // It was running, or queued to resume, when the run stopped.
+    trial.resumeFirst = true;
+  }
+  return trial;
+}
+
+/** The searched leaves (grid and sampled) in path order, with the values of the recorded config. */
+function sampledLeaves(paramSpace: unknown, config: Record<string, unknown>): SampledLeaf[] {
+  const plan = planSearch(paramSpace);
+  return [...plan.grid, ...plan.random]
+    .map((leaf) => leaf.keys)
+    .sort(compareKeys)
+    .map((keys) => ({ path: keys.join('/'), value: getAt(config, keys) }));
+}
+
+async function rebuildCheckpoints(
+  dir: string,
+  history: TrialHistory,
+  rows: readonly Row[],
+  rowsOf: ReadonlyMap<string, Row[]>,
+  rowIteration: number,
+  repaired: string[],
+): Promise<CheckpointEntry[]> {
+  const entries: CheckpointEntry[] = [];
+  for (const { name } of await listCheckpoints(dir)) {
+    const row = findLast(rows, (r) => r.checkpoint_dir_name === name);
+    const committed = history.committed.get(name);
+    if (row) {
+      entries.push({ name, iteration: numberOr(row.training_iteration, committed ?? 0), metrics: row });
+    } else if (committed !== undefined) {
+      const clone = history.clones.get(name);
+      const donorRow = clone && findLast(rowsOf.get(clone.donorId) ?? [], (r) => r.checkpoint_dir_name === clone.donorCheckpoint);
+      entries.push({ name, iteration: committed, metrics: donorRow ?? {} });
+    } else {
+      // Committed just before the crash: its result row and journal line were still buffered.
+      const iteration = Math.max(rowIteration, entries[entries.length - 1]?.iteration ?? 0) + 1;
+      entries.push({ name, iteration, metrics: {} });
+      repaired.push(`counted ${history.created.trial_dir_name}/${name}, committed without a recorded result, as iteration ${iteration}`);
+    }
+  }
+  return entries;
+}
+
+function applyErroredPolicy(trial: TrialRecord, options: ReplayOptions, superseded: ReplayedExperiment['superseded']): void {
+  if (trial.status !== 'ERROR' || !(options.resumeErrored || options.restartErrored)) return;
+  transition(trial, 'PENDING');
+  trial.resumeFirst = true;
+  trial.endReason = undefined;
+  trial.exit = undefined;
+  if (!options.restartErrored) return;
+  if (trial.iteration > 0) superseded.push({ trialId: trial.id, fromIteration: 1, toIteration: trial.iteration });
+  // The checkpoint directories stay on disk; the trial just no longer resumes from them.
+  trial.checkpoints = [];
+  trial.iteration = 0;
+  trial.timeTotalS = 0;
+  trial.lastResult = undefined;
+}
+
+/** One trial's journal, folded. */
+interface TrialHistory {
+  created: TrialCreatedEvent;
+  /** PBT's latest config, else the created one. */
+  config: Record<string, unknown>;
+  lastStatusEvent?: TrialStartedEvent | TrialPausedEvent | TrialFinishedEvent | TrialRestoredEvent;
+  trainFailures: number;
+  tuneFailures: number;
+  /** Checkpoint name → iteration, from checkpoint_committed. */
+  committed: Map<string, number>;
+  /** PBT clones: checkpoint name → the donor's trial and checkpoint. */
+  clones: Map<string, { donorId: string; donorCheckpoint: string }>;
+  /** Worker groups started since the trial last paused or finished: they may still be running. */
+  liveStarts: Array<{ ts: number; pids: number[]; startTimes: Array<number | undefined> }>;
+}
+
+/** Histories of the created trials, in index order; events of unknown trials are ignored. */
+function foldTrialEvents(events: readonly JournalEvent[]): TrialHistory[] {
+  const byId = new Map<string, TrialHistory>();
+  for (const event of events) {
+    if (event.type === 'trial_created') {
+      if (!byId.has(event.trial_id)) byId.set(event.trial_id, newHistory(event));
+      continue;
+    }
+    const history = 'trial_id' in event ? byId.get(event.trial_id) : undefined;
+    if (history) foldEvent(history, event);
+  }
+  return [...byId.values()].sort((a, b) => a.created.index - b.created.index);
+}
+
+function newHistory(created: TrialCreatedEvent): TrialHistory {
+  return { created, config: created.config, trainFailures: 0, tuneFailures: 0, committed: new Map(), clones: new Map(), liveStarts: [] };
+}
+
+function foldEvent(history: TrialHistory, event: JournalEvent): void {
+  switch (event.type) {
+    case 'trial_started':
+      history.lastStatusEvent = event;
+      history.liveStarts.push({ ts: event.ts, pids: event.pids, startTimes: startTimesOf(event) });
+      break;
+    case 'trial_paused':
+    case 'trial_finished':
+      history.lastStatusEvent = event;
+      history.liveStarts = [];
+      break;
+    case 'trial_restored':
+      history.lastStatusEvent = event;
+      if (!event.after_failure) break;
+      // The Tuner's own retries start the trial afresh and reset the worker-group count.
+      if (event.reason?.startsWith('trial restarted')) {
+        history.tuneFailures++;
+        history.trainFailures = 0;
+      } else history.trainFailures++;
+      break;
+    case 'checkpoint_committed':
+      history.committed.set(event.checkpoint_dir_name, event.iteration);
+      break;
+    case 'pbt_exploit':
+      history.config = event.new_config;
+      history.clones.set(event.cloned_as, { donorId: event.donor_id, donorCheckpoint: event.donor_checkpoint });
+      break;
+  }
+}
+
+/** Older journals have no start times: orphans then go by the time of the line. */
+function startTimesOf(event: TrialStartedEvent): Array<number | undefined> {
+  return event.pids.map((_, rank) => event.pid_start_times?.[rank] ?? undefined);
+}
+
+function findLast<T>(items: readonly T[], predicate: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return items[i];
+  return undefined;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

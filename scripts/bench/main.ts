@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { resolveWorkerCommand } from '../../runtime/tuner/worker_command';
+import type { BenchContext, BenchOutcome } from './bench_context';
+import { renderBenchmarks } from './benchmarks_markdown';
+import { loadAverageNow, machineFacts } from './machine_facts';
+import { runOverheadBench } from './overhead';
+import { snapshotRuntime } from './runtime_snapshot';
+import { runThroughputBench } from './throughput';
+
+const FULL = {
+  overhead: { trials: 1000, sleepS: 1, slots: 16, spawnSamples: 20 },
+  throughput: { workers: 16, reportsEach: 5000, pipeRepeats: 3, echoRepeats: 1 },
+};
+const QUICK = {
+  overhead: { trials: 64, sleepS: 0.5, slots: 16, spawnSamples: 10 },
+  throughput: { workers: 16, reportsEach: 1000, pipeRepeats: 1, echoRepeats: 1 },
+};
+const BENCHES = ['overhead', 'throughput'] as const;
+type BenchName = (typeof BENCHES)[number];
+
+const USAGE = 'usage: node scripts/bench.mjs [--quick] [--only overhead|throughput]';
+
+function parseArgs(argv: string[]): { quick: boolean; only: BenchName[] } {
+  let quick = false;
+  const only: BenchName[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--quick') quick = true;
+    else if (argv[i] === '--only' && (BENCHES as readonly string[]).includes(argv[i + 1])) only.push(argv[++i] as BenchName);
+    else throw new Error(`${USAGE}\nunknown argument: ${argv[i]}`);
+  }
+  return { quick, only: only.length ? only : [...BENCHES] };
+}
+
+/**
+ * `npm run bench`: runs the runtime benchmarks against the built runtime. A full run
+ * rewrites BENCHMARKS.md; --quick (smaller sizes) and --only print to stdout only.
+ */
+export async function main(argv: string[], root = resolve(__dirname, '../../..')): Promise<number> {
+  const args = parseArgs(argv);
+  const scratch = mkdtempSync(join(tmpdir(), 'tunekit-bench-'));
+  const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+  try {
+    const python = resolveWorkerCommand(['python3'], root, process.env)[0];
+    const ctx: BenchContext = {
+      tunekit: snapshotRuntime(root, join(scratch, 'tunekit')),
+      python,
+      workersDir: join(root, 'bench', 'workers'),
+      scratch,
+      env: { ...process.env, TUNEKIT_PYTHON: python },
+      cores: availableParallelism(),
+      progress,
+    };
+    const machine = machineFacts(python);
+    const sizes = args.quick ? QUICK : FULL;
+    const outcomes: BenchOutcome[] = [];
+    for (const name of args.only) {
+      const started = Date.now();
+      outcomes.push(name === 'overhead' ? await runOverheadBench(ctx, sizes.overhead) : await runThroughputBench(ctx, sizes.throughput));
+      progress(`${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    }
+    machine.loadAverageAfter = loadAverageNow();
+    const command = 'npm run bench' + (args.quick ? ' -- --quick' : '');
+    const text = renderBenchmarks(machine, outcomes.map((o) => o.section), command);
+    const failures = outcomes.flatMap((o) => o.failures);
+    process.stdout.write(text);
+    if (failures.length) {
+      process.stderr.write(`\nThe figures above cannot be trusted; BENCHMARKS.md is left as it was:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);
+      return 1;
+    }
+    if (!args.quick && args.only.length === BENCHES.length) {
+      writeFileSync(join(root, 'BENCHMARKS.md'), text);
+      progress('wrote BENCHMARKS.md');
+    }
+    return 0;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

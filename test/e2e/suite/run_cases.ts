@@ -1,0 +1,77 @@
+/** A real run from the command: its trials reach the store and the tree, and it ends. */
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { test, waitFor } from './harness';
+import { inWorkspace, lensTitles, screenshot, tunekit } from './workspace';
+
+test('the quickstart runs from the command, shows its trials in the tree, and finishes', async () => {
+  const api = await tunekit();
+  const spec = inWorkspace('quickstart', 'quickstart.tune.yaml');
+  const started = await vscode.commands.executeCommand<{ experimentPath: string }>('tunekit.runExperiment', spec);
+  assert.ok(started?.experimentPath, 'runExperiment returned no experiment path');
+  const path = started.experimentPath;
+
+  const running = await waitFor('trials in the store', () => (api.store.trialsOf(path).length > 0 ? api.store.trialsOf(path) : undefined));
+  assert.ok(running.length > 0);
+  const root = await waitFor('the experiment in the tree', () => api.experimentRows().find((r) => r.node.experimentPath === path));
+  assert.equal(root.item.label, 'quickstart');
+
+  const done = await waitFor('the experiment to finish', () => {
+    const e = api.store.experiment(path);
+    return e && e.state !== 'running' ? e : undefined;
+  }, 90_000);
+  assert.equal(done.state, 'finished');
+  assert.equal(done.counts.TERMINATED, 8);
+  assert.equal(done.metric, 'val_acc');
+
+  const trials = api.store.trialsOf(path);
+  assert.equal(trials.length, 8);
+  assert.ok(trials.every((t) => t.status === 'TERMINATED' && t.iteration === 12), trials.map((t) => `${t.id} ${t.status} ${t.iteration}`).join(', '));
+
+  const finishedRoot = api.experimentRows().find((r) => r.node.experimentPath === path);
+  assert.match(finishedRoot?.item.description ?? '', /^8\/8 trials · best val_acc [\d.]+ · \d+/);
+  assert.equal(finishedRoot?.item.contextValue, 'experiment.finished');
+  const rows = api.experimentRows(finishedRoot!.node);
+  assert.equal(rows.length, 8);
+  assert.ok(rows.every((r) => r.item.contextValue === 'trial.finished' && r.item.icon?.id === 'pass'));
+  const sections = api.experimentRows(rows[0].node).map((r) => r.item.label);
+  assert.deepEqual(sections.slice(0, 2), ['Config', 'Last metrics']);
+  assert.equal(api.health()?.text, 'Tunekit: idle');
+}, 120_000);
+
+test('once results exist the spec offers Resume', async () => {
+  const spec = inWorkspace('quickstart', 'quickstart.tune.yaml');
+  const titles = await waitFor('a Resume lens', async () => {
+    const found = await lensTitles(spec);
+    return found.includes('Resume') ? found : undefined;
+  });
+  assert.deepEqual(titles, ['▶ Run', 'Plan', 'Resume']);
+});
+
+test('the runtime reports the machine\'s CPUs for the Resources view', async () => {
+  const api = await tunekit();
+  assert.ok(api.store.resources().cpu.total > 0);
+});
+
+test('the Tunekit views, the lenses and the status bar show the finished run', async () => {
+  await vscode.window.showTextDocument(inWorkspace('quickstart', 'quickstart.tune.yaml'));
+  await vscode.commands.executeCommand('tunekitExperiments.focus');
+  const api = await tunekit();
+  assert.ok(api.experimentRows().length > 0);
+  await screenshot('tunekit-views');
+});
+
+test('a runtime killed under the window is started again and the views reattach', async () => {
+  const api = await tunekit();
+  const before = await api.runtimeInfo();
+  process.kill(before.pid, 'SIGKILL');
+  const after = await waitFor('a new runtime', async () => {
+    const info = await api.runtimeInfo().catch(() => undefined);
+    return info && info.pid !== before.pid ? info : undefined;
+  }, 30_000);
+  assert.notEqual(after.pid, before.pid);
+  await waitFor('the connection to settle', () => api.connectionState() === 'connected');
+  const again = await waitFor('the finished quickstart, browsed from disk', () => api.store.experiments().find((e) => e.name === 'quickstart'));
+  assert.equal(again.live, false);
+  assert.equal(api.health()?.severity, 'ok');
+}, 40_000);

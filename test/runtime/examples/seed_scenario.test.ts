@@ -1,0 +1,207 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+
+const repoRoot = resolve(__dirname, '../../../..');
+const exampleDir = join(repoRoot, 'examples/seed-scenario');
+const TIMEOUT = { timeout: 60_000 };
+const GPUS_PER_TRIAL = 2;
+const SIMULATED_GPUS = 4;
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+interface TrialSummary {
+  trial_id: string;
+  status: string;
+  path: string;
+}
+
+interface WorkerRecord {
+  rank: number;
+  world_size: number;
+  cuda_visible_devices: string;
+  start: number;
+  end: number;
+}
+
+interface TrialSpan {
+  trialId: string;
+  start: number;
+  end: number;
+  devices: string[];
+}
+
+function tunekit(args: string[]): Promise<CliResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(repoRoot, 'bin/tunekit.js'), ...args], { cwd: repoRoot });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** A private copy of the example, so results land in a temp dir instead of the checkout. */
+function copyExample(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tunekit-seed-'));
+  cpSync(exampleDir, dir, { recursive: true, filter: (src) => !src.includes('tunekit_results') });
+  return dir;
+}
+
+function workerRecords(trialDir: string): WorkerRecord[] {
+  return readdirSync(trialDir)
+    .filter((name) => /^worker_\d+\.log$/.test(name))
+    .flatMap((name) => readFileSync(join(trialDir, name), 'utf8').split('\n'))
+    .filter((line) => line.startsWith('{"seed_worker"'))
+    .map((line) => JSON.parse(line) as WorkerRecord);
+}
+
+/** The GPU indices each started trial was granted, per rank, from the experiment's journal. */
+function grantedDevices(experimentPath: string): Map<string, string[]> {
+  const granted = new Map<string, string[]>();
+  for (const line of readFileSync(join(experimentPath, 'events.jsonl'), 'utf8').split('\n')) {
+    if (!line) continue;
+    const event = JSON.parse(line);
+    if (event.type !== 'trial_started') continue;
+    const workers = event.grant.workers as { gpus: { index: number }[] }[];
+    granted.set(event.trial_id, workers.map((w) => w.gpus.map((g) => g.index).join(',')));
+  }
+  return granted;
+}
+
+/** Most trials whose workers were executing at the same instant. */
+function peakConcurrency(spans: TrialSpan[]): number {
+  const edges = spans.flatMap((s) => [
+    { at: s.start, delta: 1 },
+    { at: s.end, delta: -1 },
+  ]);
+  // An end and a start at the same instant do not overlap.
+  edges.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  let now = 0;
+  let peak = 0;
+  for (const e of edges) peak = Math.max(peak, (now += e.delta));
+  return peak;
+}
+
+/** Runs a spec and checks what every seed scenario run must show; returns the measured peak. */
+async function runAndCheckSeedRun(specPath: string, expectedTrials: number): Promise<number> {
+  const run = await tunekit(['run', specPath, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = JSON.parse(run.stdout) as { status: string; experiment_path: string; trials: TrialSummary[] };
+  assert.equal(summary.status, 'finished');
+  assert.equal(summary.trials.length, expectedTrials);
+  for (const t of summary.trials) assert.equal(t.status, 'TERMINATED', `trial ${t.trial_id}`);
+
+  const granted = grantedDevices(summary.experiment_path);
+  const spans: TrialSpan[] = summary.trials.map((t) => {
+    const records = workerRecords(t.path).sort((a, b) => a.rank - b.rank);
+    assert.deepEqual(records.map((r) => r.rank), [0, 1], `trial ${t.trial_id} ran ranks 0 and 1 once each`);
+    for (const r of records) {
+      assert.equal(r.world_size, GPUS_PER_TRIAL);
+      assert.match(r.cuda_visible_devices, /^\d+$/, `trial ${t.trial_id} rank ${r.rank} sees exactly one device`);
+      assert.ok(Number(r.cuda_visible_devices) < SIMULATED_GPUS);
+      assert.ok(r.start <= r.end);
+    }
+    const devices = records.map((r) => r.cuda_visible_devices);
+    assert.deepEqual(devices, granted.get(t.trial_id), `trial ${t.trial_id}'s workers see their own grants`);
+    assert.equal(new Set(devices).size, GPUS_PER_TRIAL, `trial ${t.trial_id}'s two workers share a device`);
+    return {
+      trialId: t.trial_id,
+      start: Math.min(...records.map((r) => r.start)),
+      end: Math.max(...records.map((r) => r.end)),
+      devices,
+    };
+  });
+
+  for (const a of spans) {
+    for (const b of spans) {
+      if (a.trialId >= b.trialId || a.end <= b.start || b.end <= a.start) continue;
+      const shared = a.devices.filter((d) => b.devices.includes(d));
+      assert.deepEqual(shared, [], `overlapping trials ${a.trialId} and ${b.trialId} both used GPU ${shared.join(',')}`);
+    }
+  }
+  return peakConcurrency(spans);
+}
+
+/** The section of `tunekit plan` output for the admission mode the spec chose. */
+function chosenModeSection(planOutput: string): string[] {
+  const lines = planOutput.split('\n');
+  const start = lines.findIndex((l) => l.includes('(this spec)'));
+  assert.ok(start >= 0, planOutput);
+  const length = lines.slice(start + 1).findIndex((l) => l.trim() === '');
+  return lines.slice(start, length < 0 ? undefined : start + 1 + length);
+}
+
+function firstWave(section: string[]): string[] {
+  const next = section.findIndex((l, i) => i > 1 && /^\s*wave \d+:/.test(l));
+  return section.slice(1, next < 0 ? undefined : next);
+}
+
+test('coordinated admission runs at most 2 seed trials at once, each worker on its own granted GPU', TIMEOUT, async () => {
+  const dir = copyExample();
+  try {
+    const peak = await runAndCheckSeedRun(join(dir, 'seed.coordinated.tune.yaml'), 4);
+    assert.equal(peak, SIMULATED_GPUS / GPUS_PER_TRIAL);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ray admission also runs at most 2 seed trials at once while the others hold their trainables', TIMEOUT, async () => {
+  const dir = copyExample();
+  try {
+    const peak = await runAndCheckSeedRun(join(dir, 'seed.ray.tune.yaml'), 4);
+    assert.equal(peak, SIMULATED_GPUS / GPUS_PER_TRIAL);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('with max_concurrent_trials: 1 the seed trials run one at a time', TIMEOUT, async () => {
+  const dir = copyExample();
+  try {
+    const spec = parse(readFileSync(join(dir, 'seed.ray.tune.yaml'), 'utf8'));
+    spec.tune_config.max_concurrent_trials = 1;
+    spec.tune_config.num_samples = 1;
+    spec.run_config.name = 'seed-one-at-a-time';
+    const specPath = join(dir, 'seed.one.tune.yaml');
+    writeFileSync(specPath, stringify(spec));
+    assert.equal(await runAndCheckSeedRun(specPath, 2), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('plan for the ray spec shows 2 trials holding their trainables while they wait for workers', TIMEOUT, async () => {
+  const plan = await tunekit(['plan', join(exampleDir, 'seed.ray.tune.yaml')]);
+  assert.equal(plan.code, 0, plan.stderr);
+  const section = chosenModeSection(plan.stdout);
+  assert.match(section[0], /^ray admission/);
+  const wave = firstWave(section);
+  assert.match(wave[0], /^\s*wave 1: runs \S+ \[GPU \d,\d\], \S+ \[GPU \d,\d\]$/);
+  const holding = wave.filter((l) => l.includes('waiting for workers') && l.includes('GPU'));
+  assert.equal(holding.length, 2, wave.join('\n'));
+});
+
+test('plan for the coordinated spec runs 2 trials and keeps the others pending for GPUs', TIMEOUT, async () => {
+  const plan = await tunekit(['plan', join(exampleDir, 'seed.coordinated.tune.yaml')]);
+  assert.equal(plan.code, 0, plan.stderr);
+  const section = chosenModeSection(plan.stdout);
+  assert.match(section[0], /^coordinated admission/);
+  const wave = firstWave(section);
+  assert.match(wave[0], /^\s*wave 1: runs (\S+) \[GPU \d,\d\], (\S+) \[GPU \d,\d\]$/);
+  assert.equal(wave.filter((l) => l.includes('waiting for workers')).length, 0, wave.join('\n'));
+  const pending = wave.filter((l) => /^\s*pending /.test(l));
+  assert.equal(pending.length, 1, wave.join('\n'));
+  assert.match(pending[0], /pending \S+, \S+: .*GPU/);
+});
