@@ -3,8 +3,6 @@ import type * as vscode from 'vscode';
 import { registerExperimentCommands } from './experiment_commands';
 import { registerFileCommands, type FileCommandDeps } from './file_commands';
 
-export type { FileCommandDeps as AllCommandDeps } from './file_commands';
-
 export function registerCommands(deps: FileCommandDeps): vscode.Disposable[] {
   return [...registerExperimentCommands(deps), ...registerFileCommands(deps)];
 }

@@ -37,6 +37,7 @@ export class RuntimeConnection implements vscode.Disposable {
   readonly onDidChangeState = this.stateChanged.event;
   private readonly budget = new RestartBudget(3, 3 * 60_000);
   private disposed = false;
+  private readonly resources: vscode.Disposable[] = [];
 
   constructor(private readonly deps: ConnectionDeps) {}
 
@@ -99,6 +100,10 @@ export class RuntimeConnection implements vscode.Disposable {
     client.onDidChangeState((e) => {
       if (e.newState === lc.State.Running) void this.onAttached(client);
     });
+    // A deleted spec is never closed while its model lingers, so its problems would stay listed.
+    const deletions = vscode.workspace.createFileSystemWatcher(SPEC_GLOB, true, true, false);
+    deletions.onDidDelete((uri) => client.diagnostics?.delete(uri));
+    this.resources.push(deletions);
     this.client = client;
   }
 
@@ -186,6 +191,7 @@ export class RuntimeConnection implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     this.stateChanged.dispose();
+    for (const r of this.resources) r.dispose();
     if (client) await client.stop(2000).catch(() => undefined);
   }
 }

@@ -59,8 +59,12 @@ export type DriverToTuner =
   | { type: 'ready'; pid: number }
   /** `startTimes` (from /proc, clock ticks since boot) let a later resume tell our workers from a reused PID. */
   | { type: 'started'; trialId: string; pids: number[]; startTimes: Array<number | null>; masterPort: number }
-  /** A worker report; `id` pairs it with `result_ack`. Rank 0's metrics are the trial's result. */
-  | { type: 'result'; trialId: string; id: number; rank: number; metrics: Record<string, unknown>; checkpoint: string | null }
+  /**
+   * One round of reports (every live rank's k-th report); `id` pairs it with `result_ack`.
+   * `metrics` are rank 0's (null if rank 0 already exited); `checkpoints` are the directories
+   * ranks passed, to be merged into one checkpoint.
+   */
+  | { type: 'result'; trialId: string; id: number; metrics: Record<string, unknown> | null; checkpoints: string[] }
   /** Batched worker output lines, streamed live. */
   | { type: 'log'; trialId: string; lines: Array<{ rank: number; stream: 'stdout' | 'stderr'; line: string }> }
   /** A rejected report stream (wrong token, malformed line…), already rate-limited. */

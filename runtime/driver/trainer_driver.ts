@@ -3,6 +3,7 @@ import { ReportServer } from '../report/report_server';
 import { processStartTime } from '../tuner/process_identity';
 import { freeLoopbackPort } from './free_port';
 import { HangWatch } from './hang_watch';
+import { ReportBarrier, type Round } from './report_barrier';
 import { WorkerGroup, type WorkerLine } from './worker_group';
 
 const LOG_BATCH_MS = 100;
@@ -25,6 +26,7 @@ export class TrainerDriver {
   private logBatch: DriverToTuner & { type: 'log' } = { type: 'log', trialId: '', lines: [] };
   private logTimer: NodeJS.Timeout | undefined;
   private hangWatch: HangWatch | undefined;
+  private barrier: ReportBarrier | undefined;
 
   constructor(private readonly send: (msg: DriverToTuner) => void) {}
 
@@ -61,6 +63,8 @@ export class TrainerDriver {
     if (this.group) throw new Error(`driver is busy with ${this.trialId}`);
     this.trialId = launch.trialId;
     this.logBatch = { type: 'log', trialId: launch.trialId, lines: [] };
+    const barrier = new ReportBarrier(launch.grant.workers.length, (round) => this.relayRound(launch.trialId, round));
+    this.barrier = barrier;
     try {
       this.server = await ReportServer.listen({
         socketPath: launch.reportSocket,
@@ -68,13 +72,21 @@ export class TrainerDriver {
         worldSize: launch.grant.workers.length,
         onReport: (r) => {
           this.hangWatch?.reported(r.rank);
-          return this.relayReport(launch.trialId, r.rank, r.metrics, r.checkpoint);
+          return new Promise((resolve, reject) =>
+            barrier.add({
+              rank: r.rank,
+              metrics: r.metrics,
+              checkpoint: r.checkpoint,
+              resolve: (name) => resolve({ checkpoint_dir_name: name }),
+              reject,
+            }),
+          );
         },
         onConnect: (rank) => this.hangWatch?.connected(rank),
         onRejected: (what) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
       });
       const masterPort = await freeLoopbackPort();
-      const group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line));
+      const group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank) => barrier.rankExited(rank));
       this.group = group;
       const pids = group.pids;
       this.send({ type: 'started', trialId: launch.trialId, pids, startTimes: pids.map((p) => processStartTime(p) ?? null), masterPort });
@@ -97,23 +109,21 @@ export class TrainerDriver {
   private finish(trialId: string, exit: GroupExit): void {
     for (const p of this.pending.values()) p.reject(new Error('trial ended'));
     this.pending.clear();
+    this.barrier?.rejectAll(new Error('trial ended'));
+    this.barrier = undefined;
     this.group = undefined;
     this.server = undefined;
     this.trialId = undefined;
     this.send({ type: 'ended', trialId, exit });
   }
 
-  private relayReport(
-    trialId: string,
-    rank: number,
-    metrics: Record<string, unknown>,
-    checkpoint: string | null,
-  ): Promise<{ checkpoint_dir_name: string | null }> {
+  private relayRound(trialId: string, round: Round): void {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: (name) => resolve({ checkpoint_dir_name: name }), reject });
-      this.send({ type: 'result', trialId, id, rank, metrics, checkpoint });
+    this.pending.set(id, {
+      resolve: (name) => round.reports.forEach((r) => r.resolve(name)),
+      reject: (err) => round.reports.forEach((r) => r.reject(err)),
     });
+    this.send({ type: 'result', trialId, id, metrics: round.metrics, checkpoints: round.checkpoints });
   }
 
   private bufferLine(line: WorkerLine): void {

@@ -48,7 +48,8 @@ export class ExperimentHost extends EventEmitter {
   private readonly runs = new Map<string, HostedRun>();
   private readonly browsed = new Map<string, ExperimentView>();
   /** Experiments being started (lock, replay, detection), so a second start is refused early. */
-  private readonly starting = new Set<string>();
+  private readonly starting = new Map<string, Promise<unknown>>();
+  private closing = false;
   private readonly batcher: DeltaBatcher;
   readonly resources: ResourceView;
   private readonly log: RuntimeLog;
@@ -154,6 +155,8 @@ export class ExperimentHost extends EventEmitter {
 
   /** Stops every running experiment (resumable, as Ctrl-C does) and waits for them to end. */
   async stopAll(reason: string): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled(this.starting.values());
     const runs = [...this.runs.values()].filter((r) => r.live);
     for (const run of runs) run.tuner.stop(reason);
     await Promise.all(runs.map((r) => r.done));
@@ -167,23 +170,26 @@ export class ExperimentHost extends EventEmitter {
   // ---- running ------------------------------------------------------------------------
 
   private async start(experimentPath: string, input: () => Promise<SessionInput>): Promise<{ experimentPath: string }> {
+    if (this.closing) throw new HostError('The runtime is shutting down; start the experiment again in a moment.');
     if (this.runs.get(experimentPath)?.live || this.starting.has(experimentPath)) {
       throw new HostError(`${basename(experimentPath)} is already running in this runtime.`);
     }
-    this.starting.add(experimentPath);
+    const starting = this.guard(() => startHostedRun({ experimentPath, input, listeners: this.runListeners }));
+    this.starting.set(experimentPath, starting);
     this.liveChanged();
     let run: HostedRun;
     try {
-      run = await this.guard(() => startHostedRun({ experimentPath, input, listeners: this.runListeners }));
+      run = await starting;
     } finally {
       this.starting.delete(experimentPath);
     }
     this.runs.set(run.path, run);
     this.browsed.delete(run.path);
     this.log.info(`started ${experimentPath}${run.notes.length ? `\n  ${run.notes.join('\n  ')}` : ''}`);
+    if (run.notes.length) this.emit('message', { severity: 'info', message: sentence(run.notes.join('; ')), experimentPath: run.path } satisfies UserMessage);
     this.markAll(run.view());
     this.liveChanged();
-    return { experimentPath };
+    return { experimentPath: run.path };
   }
 
   private readonly runListeners: RunListeners = {

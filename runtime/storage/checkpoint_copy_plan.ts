@@ -1,8 +1,10 @@
 /**
  * What a checkpoint commit will copy, worked out and checked before anything is written.
- * Several sources (one per rank) merge into one checkpoint: directories of the same name
- * merge, but two sources holding the same file is an error, since either choice would
- * silently lose one rank's data. Regular files and directories are copied; a symlink is
+ * Several sources (one per rank, in rank order) merge into one checkpoint: directories of
+ * the same name merge, and when two ranks hold the same file the lowest rank's copy is kept
+ * (ranks that all save the same replicated model must not fail the report; ranks with
+ * distinct data name their files apart, as Ray asks). A file against a directory of the
+ * same name is an error. Regular files and directories are copied; a symlink is
  * copied as the file it points to when that file lies inside the same source, and
  * refused otherwise (pointing outside, dangling, or to a directory).
  */
@@ -50,9 +52,10 @@ async function walk(
     const to = rel === '' ? entry.name : `${rel}/${entry.name}`;
     const kind = entry.isSymbolicLink() ? await symlinkKind(fs, origin, from, to) : plainKind(entry, origin, to);
     const earlier = owners.get(to);
+    if (earlier && earlier.kind === 'file' && kind === 'file') continue;
     if (earlier && !(earlier.kind === 'dir' && kind === 'dir')) {
       throw new StorageError(
-        `Checkpoint sources ${earlier.source} and ${origin.source} both contain ${to}; each file must come from one source`,
+        `Checkpoint sources ${earlier.source} and ${origin.source} both contain ${to}, once as a file and once as a directory; rename one of them`,
         origin.source,
       );
     }

@@ -8,19 +8,27 @@ import type { TrialRecord } from './trial_record';
 
 /** Commits workers' checkpoints into trial directories and applies checkpoint_config. */
 export class CheckpointKeeper {
+  /** Per trial, commits run one after another, so two never take the same number. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly config: CheckpointConfig,
     private readonly record: (event: UnstampedJournalEvent) => void,
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** Copies `source` in as the trial's next `checkpoint_NNNNNN`; resolves once durable. */
-  async commit(trial: TrialRecord, source: string): Promise<string> {
-    // Numbered after everything on disk: a trial restarted from scratch keeps its old directories.
-    const last = trial.checkpoints[trial.checkpoints.length - 1];
-    const known = last ? (checkpointIndex(last.name) ?? -1) : -1;
-    const onDisk = (await listCheckpoints(trial.dir)).reduce((max, c) => Math.max(max, c.index), -1);
-    return commitCheckpoint(trial.dir, [source], Math.max(known, onDisk) + 1);
+  /** Copies (merges) `sources` in as the trial's next `checkpoint_NNNNNN`; resolves once durable. */
+  commit(trial: TrialRecord, sources: string | string[]): Promise<string> {
+    const run = async () => {
+      // Numbered after everything on disk: a trial restarted from scratch keeps its old directories.
+      const last = trial.checkpoints[trial.checkpoints.length - 1];
+      const known = last ? (checkpointIndex(last.name) ?? -1) : -1;
+      const onDisk = (await listCheckpoints(trial.dir)).reduce((max, c) => Math.max(max, c.index), -1);
+      return commitCheckpoint(trial.dir, Array.isArray(sources) ? sources : [sources], Math.max(known, onDisk) + 1);
+    };
+    const next = (this.queues.get(trial.id) ?? Promise.resolve()).then(run, run);
+    this.queues.set(trial.id, next.catch(() => undefined));
+    return next;
   }
 
   /** Notes a committed checkpoint and deletes the ones checkpoint_config no longer keeps. */

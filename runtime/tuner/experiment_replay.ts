@@ -192,6 +192,7 @@ async function rebuildTrial(
     trainFailures: history.trainFailures,
     tuneFailures: history.tuneFailures,
     iterationsSinceRestore: 0,
+    failuresWithoutProgress: 0,
   };
   const last = history.lastStatusEvent;
   if (last?.type === 'trial_finished') {

@@ -35,6 +35,7 @@ export function createTrial(
     trainFailures: 0,
     tuneFailures: 0,
     iterationsSinceRestore: 0,
+    failuresWithoutProgress: 0,
   };
 }
 

@@ -45,6 +45,10 @@ export interface TrialRecord {
   /** The restore the next result row describes (Ray's result context after a restore). */
   restoreContext?: Record<string, unknown>;
   iterationsSinceRestore: number;
+  /** Failures in a row with no new result between them; restarts back off on this. */
+  failuresWithoutProgress: number;
+  /** A retried trial waits until then (epoch ms) before it may be admitted again. */
+  notBefore?: number;
   /** `tunekit extend`: run to this training_iteration, ignoring run_config.stop and the scheduler. */
   extendTo?: number;
   /** Resumed trials (promoted, exploited) go before new ones. */

@@ -46,6 +46,17 @@ export interface TunerOptions {
   stopGraceS?: number;
 }
 
+/**
+ * A group that fails again before reporting anything new is restarted after a growing pause
+ * (0.5 s, 1 s, 2 s … 30 s), so an unlimited max_failures never becomes a tight crash loop.
+ */
+function restartDelayMs(trial: TrialRecord): number {
+  const n = ++trial.failuresWithoutProgress;
+  return n <= 1 ? 0 : Math.min(30_000, 500 * 2 ** (n - 2));
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** Scheduler state (ASHA's rungs…) changes with every result; save it this often when it did. */
 const STATE_SAVE_MS = 2000;
 
@@ -256,8 +267,9 @@ export class Tuner extends EventEmitter {
   }
 
   private pendingInOrder(): TrialRecord[] {
+    const now = Date.now();
     return this.trials
-      .filter((t) => t.status === 'PENDING')
+      .filter((t) => t.status === 'PENDING' && (t.notBefore === undefined || t.notBefore <= now))
       .sort((a, b) => Number(b.resumeFirst ?? false) - Number(a.resumeFirst ?? false) || a.index - b.index);
   }
 
@@ -319,7 +331,7 @@ export class Tuner extends EventEmitter {
     if (!this.scheduler.choosePaused) return;
     const paused = this.trials.filter((t) => t.status === 'PAUSED');
     if (paused.length === 0) return;
-    const noMorePending = this.searchDone && this.pendingInOrder().length === 0;
+    const noMorePending = this.searchDone && !this.trials.some((t) => t.status === 'PENDING');
     const choice = this.scheduler.choosePaused(paused.map((t) => this.schedulerView(t)), noMorePending);
     const idle = noMorePending && !this.trials.some((t) => t.status === 'RUNNING');
     if (idle && !choice.resume && !(choice.stop ?? []).length) {
@@ -447,8 +459,9 @@ export class Tuner extends EventEmitter {
       driver.send({ type: 'result_ack', trialId: trial.id, id: msg.id, checkpointDirName, stop, error });
     if (trial.status !== 'RUNNING' || trial.pendingOutcome) return ack(null, true, 'the trial is stopping');
     try {
-      const checkpointName = msg.checkpoint ? await this.checkpoints.commit(trial, msg.checkpoint) : null;
-      if (msg.rank !== 0) {
+      const checkpointName = msg.checkpoints.length ? await this.checkpoints.commit(trial, msg.checkpoints) : null;
+      if (msg.metrics === null) {
+        // Rank 0 already exited: no result, but a checkpoint the others passed still counts.
         if (checkpointName) this.checkpoints.recorded(trial, checkpointName, trial.lastResult ?? {});
         return ack(checkpointName, false);
       }
@@ -465,6 +478,7 @@ export class Tuner extends EventEmitter {
       this.results.get(trial.id)!.append(row);
       trial.iteration++;
       trial.iterationsSinceRestore++;
+      trial.failuresWithoutProgress = 0;
       trial.restoreContext = undefined;
       trial.timeTotalS = row.time_total_s as number;
       trial.lastReportAt = now;
@@ -616,6 +630,7 @@ export class Tuner extends EventEmitter {
     this.noteRestore(trial, exit, 'trainer');
     this.outstandingWrites++;
     void this.closeResults(trial)
+      .then(() => sleep(restartDelayMs(trial)))
       .then(() => (this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.launch(trial)))
       .finally(() => {
         this.outstandingWrites--;
@@ -634,6 +649,9 @@ export class Tuner extends EventEmitter {
     trial.grant = undefined;
     transition(trial, 'PENDING');
     trial.resumeFirst = true;
+    const delay = restartDelayMs(trial);
+    trial.notBefore = Date.now() + delay;
+    if (delay > 0) setTimeout(() => void this.schedule(), delay);
     this.outstandingWrites++;
     void this.closeResults(trial).finally(() => {
       this.outstandingWrites--;

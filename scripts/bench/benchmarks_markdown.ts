@@ -48,7 +48,7 @@ function table(header: string[], rows: string[][]): string[] {
 }
 
 export function machineLine(m: MachineFacts): string {
-  return `${m.date}, ${m.nproc} × ${m.cpuModel}, Node ${m.node}, ${m.python}, load ${m.loadAverage}`;
+  return `${m.date}, ${m.nproc} × ${m.cpuModel}, Node ${m.node}, ${m.python}`;
 }
 
 export function renderBenchmarks(machine: MachineFacts, sections: BenchSection[], command: string): string {

@@ -57,7 +57,10 @@ export async function main(argv: string[], root = resolve(__dirname, '../../..')
     const outcomes: BenchOutcome[] = [];
     for (const name of args.only) {
       const started = Date.now();
-      outcomes.push(name === 'overhead' ? await runOverheadBench(ctx, sizes.overhead) : await runThroughputBench(ctx, sizes.throughput));
+      const loadBefore = loadAverageNow();
+      const outcome = name === 'overhead' ? await runOverheadBench(ctx, sizes.overhead) : await runThroughputBench(ctx, sizes.throughput);
+      outcome.section.notes.push(`Load average (1/5/15 min) while this benchmark ran: ${loadBefore} → ${loadAverageNow()}; on ${ctx.cores} cores, anything above ${ctx.cores} means other work competed for the CPU.`);
+      outcomes.push(outcome);
       progress(`${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     }
     machine.loadAverageAfter = loadAverageNow();

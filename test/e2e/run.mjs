@@ -5,7 +5,7 @@
 //   node test/e2e/run.mjs            (npm run test:e2e)
 //   TUNEKIT_E2E_TIMEOUT_S=300  TUNEKIT_E2E_ARTIFACTS=<dir>  TUNEKIT_E2E_CACHE=<tools cache>
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,15 @@ function alive(pid) {
   }
 }
 
+async function killPid(pid) {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** Kills a process group that `pgid` leads; a process that leads none is left to killPid. */
 async function killGroup(pgid) {
   if (!pgid) return;
   for (const signal of ['SIGTERM', 'SIGKILL']) {
@@ -122,16 +131,20 @@ async function killGroup(pgid) {
   }
 }
 
-/** The runtime daemon leads its own process group (it outlives windows by design): find it by this run's folder. */
-function daemonsOf(runDir) {
+/**
+ * What this run left outside code-server's group: the runtime daemon (its own group by
+ * design, as it outlives windows) and any worker it started, found by this run's folder.
+ */
+function leftoversOf(runDir) {
   const found = [];
   for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
-      if (cmdline.includes('--socket') && cmdline.includes(runDir)) found.push(Number(name));
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      if (cmdline.includes(runDir) || cwd.startsWith(runDir)) found.push(Number(name));
     } catch {
-      // exited meanwhile
+      // exited meanwhile, or not ours to read
     }
   }
   return found;
@@ -160,9 +173,11 @@ async function main() {
   const cleanUp = () =>
     (cleaned ??= (async () => {
       await killGroup(pgid);
-      for (const pid of daemonsOf(runDir)) await killGroup(pid);
+      for (const pid of leftoversOf(runDir)) await killGroup(pid);
+      for (const pid of leftoversOf(runDir)) await killPid(pid);
       collectArtifacts(runDir);
-      if (!process.env.TUNEKIT_E2E_KEEP) rmSync(runDir, { recursive: true, force: true });
+      if (process.env.TUNEKIT_E2E_KEEP) say(`kept ${runDir}`);
+      else rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     })());
   const abort = async (why, exitCode) => {
     say(why);

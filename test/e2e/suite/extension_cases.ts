@@ -50,6 +50,7 @@ test('a bad spec gets a diagnostic at the line of its mistake', async () => {
   assert.equal(typo.severity, vscode.DiagnosticSeverity.Error);
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   await vscode.workspace.fs.delete(uri);
+  await waitFor('the diagnostics to clear once the spec is closed', () => vscode.languages.getDiagnostics(uri).length === 0);
 });
 
 test('a spec has Run and Plan lenses', async () => {
@@ -89,4 +90,18 @@ test('Detect GPUs shows what the runtime found', async () => {
   const found = await vscode.commands.executeCommand<{ text: string; gpuCount: number }>('tunekit.detectGpus');
   assert.ok(found && typeof found.gpuCount === 'number' && found.text.length > 0);
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
+test('Create experiment scaffolds a spec beside the script that runs it', async () => {
+  const script = inWorkspace('digits-ddp', 'train.py');
+  const created = await vscode.commands.executeCommand<string>('tunekit.createExperimentForScript', script);
+  assert.equal(created, inWorkspace('digits-ddp', 'train.tune.yaml').fsPath);
+  assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, created);
+  const titles = await waitFor('the new spec to be offered on the script', async () => {
+    const found = await lensTitles(script);
+    return found.includes('▶ Tune with train.tune.yaml') ? found : undefined;
+  });
+  assert.ok(titles.includes('▶ Tune with digits.tune.yaml'));
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  await vscode.workspace.fs.delete(vscode.Uri.file(created));
 });

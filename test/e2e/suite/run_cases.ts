@@ -39,6 +39,39 @@ test('the quickstart runs from the command, shows its trials in the tree, and fi
   assert.equal(api.health()?.text, 'Tunekit: idle');
 }, 120_000);
 
+test('a long run shows in the status bar while it runs, and stops only when asked', async () => {
+  const api = await tunekit();
+  const spec = inWorkspace('quickstart', 'long.tune.yaml');
+  const text = [
+    'trainer:',
+    '  command: [python3, train.py]',
+    '  train_loop_config: {epochs: 100000}',
+    '  scaling_config: {num_workers: 1, resources_per_worker: {CPU: 1}, trainer_resources: {CPU: 0}}',
+    'param_space:',
+    '  train_loop_config: {lr: {grid_search: [0.01, 0.1]}}',
+    'tune_config: {num_samples: 1, metric: val_acc, mode: max}',
+    '',
+  ].join('\n');
+  await vscode.workspace.fs.writeFile(spec, new TextEncoder().encode(text));
+  const started = await vscode.commands.executeCommand<{ experimentPath: string }>('tunekit.runExperiment', spec);
+  assert.ok(started?.experimentPath);
+  const path = started.experimentPath;
+  await waitFor('both trials to report', () => api.store.trialsOf(path).filter((t) => t.status === 'RUNNING' && t.iteration >= 2).length === 2);
+  const row = api.experimentRows().find((r) => r.node.experimentPath === path);
+  assert.equal(row?.item.contextValue, 'experiment.running');
+  await waitFor('the status bar to count them', () => api.health()?.text === 'Tunekit: 2 running');
+  assert.ok((await lensTitles(spec)).includes('■ Stop'));
+
+  await vscode.commands.executeCommand('tunekit.stopExperiment', path);
+  const stopped = await waitFor('the experiment to stop', () => {
+    const e = api.store.experiment(path);
+    return e && !e.live ? e : undefined;
+  });
+  assert.equal(stopped.state, 'stopped');
+  assert.equal(api.experimentRows().find((r) => r.node.experimentPath === path)?.item.contextValue, 'experiment.resumable');
+  await waitFor('the status bar to go idle', () => api.health()?.text === 'Tunekit: idle');
+}, 60_000);
+
 test('once results exist the spec offers Resume', async () => {
   const spec = inWorkspace('quickstart', 'quickstart.tune.yaml');
   const titles = await waitFor('a Resume lens', async () => {
@@ -58,6 +91,8 @@ test('the Tunekit views, the lenses and the status bar show the finished run', a
   await vscode.commands.executeCommand('tunekitExperiments.focus');
   const api = await tunekit();
   assert.ok(api.experimentRows().length > 0);
+  // Only the picture needs this: the editor redraws lenses after a debounce.
+  await new Promise((r) => setTimeout(r, 1500));
   await screenshot('tunekit-views');
 });
 

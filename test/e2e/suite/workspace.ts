@@ -23,6 +23,7 @@ export async function tunekit(): Promise<TunekitApi> {
 }
 
 export async function lensTitles(uri: vscode.Uri): Promise<string[]> {
+  await vscode.workspace.openTextDocument(uri); // the lens command needs the document loaded
   const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10)) ?? [];
   return lenses.map((l) => l.command?.title ?? '').filter(Boolean);
 }

@@ -9,26 +9,42 @@ import { REPO } from '../cli_harness';
 
 export const SERVER = join(REPO, 'dist', 'runtime', 'server.js');
 
-/** A Python worker with only the standard library: `steps` reports of `loss`, `sleep` s apart. */
+/**
+ * A Python worker with only the standard library: reports `loss` every `sleep` s with a
+ * checkpoint, resuming from one, until the Tuner stops it (run_config.stop, or an extension).
+ */
 export const WORKER = `
-import time, tunekit
+import json, os, tempfile, time, tunekit
 cfg = tunekit.get_config()
-for i in range(cfg["steps"]):
-    tunekit.report({"loss": cfg["lr"] / (i + 1)})
+step = 0
+ckpt = tunekit.get_checkpoint()
+if ckpt:
+    with open(os.path.join(ckpt, "step.json")) as f:
+        step = json.load(f)["step"]
+while step < 100000:
+    step += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "step.json"), "w") as f:
+            json.dump({"step": step}, f)
+        tunekit.report({"loss": cfg["lr"] / step}, checkpoint=tmp)
     time.sleep(cfg["sleep"])
 `;
 
+/** Three trials (lr 0.1, 0.2, 0.3) of `steps` iterations each. */
 export function tinySpec(name: string, steps: number, sleepS: number): string {
   return `
 trainer:
   command: [python3, worker.py]
-  train_loop_config: {steps: ${steps}, sleep: ${sleepS}}
+  train_loop_config: {sleep: ${sleepS}}
   scaling_config: {num_workers: 1, trainer_resources: {CPU: 0}, resources_per_worker: {CPU: 0.5}}
 param_space:
   train_loop_config:
     lr: {grid_search: [0.1, 0.2, 0.3]}
 tune_config: {metric: loss, mode: min}
-run_config: {name: ${name}}
+run_config:
+  name: ${name}
+  stop: {training_iteration: ${steps}}
+  checkpoint_config: {num_to_keep: 2}
 `;
 }
 

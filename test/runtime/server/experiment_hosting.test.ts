@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -53,6 +54,17 @@ describe('the runtime daemon hosting experiments', () => {
       assert.deepEqual(history.points.map((p) => p.iteration), [1, 2, 3, 4, 5]);
       assert.ok(client.messages.some((m) => m.severity === 'info' && /tiny finished/.test(m.message)));
 
+      // Continue the best trial from its last checkpoint to iteration 7; the others stay as they ended.
+      const best = summary.best!.trialId;
+      client.deltas.length = 0;
+      await client.rpc.sendRequest(RuntimeRequests.extendTrial.method, { experimentPath, trialId: best, maxIterations: 7 });
+      await waitFor(() => finished(client, experimentPath), 20_000, 'the extension to finish');
+      const extended = latestTrials(client).get(best)!;
+      assert.equal(extended.status, 'TERMINATED', extended.endReason);
+      assert.equal(extended.iteration, 7);
+      const extendedPoints = await client.rpc.sendRequest<{ points: MetricPoint[] }>(RuntimeRequests.trialHistory.method, { experimentPath, trialId: best });
+      assert.deepEqual(extendedPoints.points.map((p) => p.iteration), [1, 2, 3, 4, 5, 6, 7]);
+
       await client.close();
       const closedAt = Date.now();
       assert.equal((await daemon.exited).code, 0);
@@ -69,11 +81,12 @@ describe('the runtime daemon hosting experiments', () => {
       assert.equal(snap.experiments.length, 1);
       assert.equal(snap.experiments[0].state, 'finished');
       assert.equal(snap.experiments[0].live, false);
-      assert.deepEqual(snap.trials.map((t) => [t.status, t.iteration]), [
-        ['TERMINATED', 5],
-        ['TERMINATED', 5],
-        ['TERMINATED', 5],
-      ]);
+      assert.deepEqual(
+        snap.trials.map((t) => [t.id === best, t.status, t.iteration]),
+        snap.trials.map((t) => (t.id === best ? [true, 'TERMINATED', 7] : [false, 'TERMINATED', 5])),
+      );
+      assert.equal(snap.trials.length, 3);
+      assert.deepEqual(snap.experiments[0].best?.trialId, best);
       await browser.close();
       assert.equal((await second.exited).code, 0);
     } finally {
@@ -85,13 +98,18 @@ describe('the runtime daemon hosting experiments', () => {
   it('keeps an experiment running when its client disconnects, and shows it live to the next client', async () => {
     const ws = workspace();
     const spec = join(ws.dir, 'slow.tune.yaml');
-    writeFileSync(spec, tinySpec('slow', 20, 0.1));
+    writeFileSync(spec, tinySpec('slow', 40, 0.1));
     const daemon = spawnDaemon(['--socket', ws.socket, '--idle-exit-s', '0.5']);
     try {
       const first = await attach(ws.socket);
+      // A language client names its own process and ends with shutdown + exit; neither may end the runtime.
+      const gone = spawnSync('true').pid;
+      await first.rpc.sendRequest('initialize', { processId: gone, rootUri: null, capabilities: {} });
       const { experimentPath } = await first.rpc.sendRequest<{ experimentPath: string }>(RuntimeRequests.runExperiment.method, { specPath: spec });
+      await first.rpc.sendRequest('shutdown');
+      await first.rpc.sendNotification('exit');
       await first.close();
-      await new Promise((r) => setTimeout(r, 800));
+      await new Promise((r) => setTimeout(r, 3200));
       assert.deepEqual(alivePids([daemon.child.pid!]), [daemon.child.pid], 'the daemon outlives its only client while the experiment runs');
 
       const second = await attach(ws.socket);
@@ -124,6 +142,15 @@ describe('the runtime daemon hosting experiments', () => {
         const running = [...latestTrials(client).values()].filter((t) => t.status === 'RUNNING' && t.pids.length > 0);
         return running.length === 3 ? running.flatMap((t) => t.pids) : undefined;
       }, 15_000, 'three running trials');
+      const victim = [...latestTrials(client).values()].find((t) => t.status === 'RUNNING')!;
+      await client.rpc.sendRequest(RuntimeRequests.stopTrial.method, { experimentPath, trialId: victim.id });
+      const stopped = await waitFor(() => {
+        const t = latestTrials(client).get(victim.id);
+        return t?.status === 'TERMINATED' ? t : undefined;
+      }, 10_000, 'the stopped trial to end');
+      assert.equal(stopped.endReason, 'stopped by the user');
+      assert.equal(stopped.stoppedEarly, false);
+      assert.equal([...latestTrials(client).values()].filter((t) => t.status === 'RUNNING').length, 2, 'the other trials go on');
       daemon.child.kill('SIGTERM');
       assert.equal((await daemon.exited).code, 0);
       assert.deepEqual(alivePids(pids), [], 'no worker is left behind');

@@ -31,6 +31,7 @@ function trial(index: number, over: Partial<TrialRecord> = {}): TrialRecord {
     trainFailures: 0,
     tuneFailures: 0,
     iterationsSinceRestore: 0,
+    failuresWithoutProgress: 0,
     ...over,
   };
 }

@@ -42,10 +42,19 @@ test('a commit copies nested files from every source and leaves the sources in p
   assert.deepEqual(readdirSync(trialDir), ['checkpoint_000004']);
 });
 
-test('two sources holding the same file is an error and creates nothing', async (t) => {
+test('two sources holding the same file keep the first (lowest rank) copy', async (t) => {
   const { trialDir, root } = setup(t);
   const a = tree(join(root, 'a'), { 'model.pt': 'a' });
-  const b = tree(join(root, 'b'), { 'model.pt': 'b' });
+  const b = tree(join(root, 'b'), { 'model.pt': 'b', 'rank1.pt': 'r1' });
+  const name = await commitCheckpoint(trialDir, [a, b], 0);
+  assert.equal(readFileSync(join(trialDir, name, 'model.pt'), 'utf8'), 'a');
+  assert.equal(readFileSync(join(trialDir, name, 'rank1.pt'), 'utf8'), 'r1');
+});
+
+test('a file in one source and a directory of the same name in another is an error and creates nothing', async (t) => {
+  const { trialDir, root } = setup(t);
+  const a = tree(join(root, 'a'), { 'model.pt': 'a' });
+  const b = tree(join(root, 'b'), { 'model.pt/inner': 'b' });
   await assert.rejects(commitCheckpoint(trialDir, [a, b], 0), /both contain model\.pt/);
   assert.deepEqual(readdirSync(trialDir), []);
 });

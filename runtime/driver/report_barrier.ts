@@ -1,0 +1,76 @@
+/**
+ * `report()` is a barrier across ranks, as in Ray Train: the k-th report of every live rank
+ * forms round k, which becomes one result (rank 0's metrics) and at most one checkpoint
+ * (the directories that ranks passed, merged). Ranks that already exited do not hold a
+ * round back.
+ */
+export interface RankReport {
+  rank: number;
+  metrics: Record<string, unknown>;
+  checkpoint: string | null;
+  resolve: (checkpointDirName: string | null) => void;
+  reject: (err: Error) => void;
+}
+
+export interface Round {
+  /** 1-based, per attempt of the worker group. */
+  index: number;
+  /** Rank 0's metrics, or null when rank 0 exited before this round. */
+  metrics: Record<string, unknown> | null;
+  checkpoints: string[];
+  reports: RankReport[];
+}
+
+export class ReportBarrier {
+  private readonly reportsOf = new Map<number, number>();
+  private readonly rounds = new Map<number, Map<number, RankReport>>();
+  private readonly exited = new Set<number>();
+
+  constructor(
+    private readonly worldSize: number,
+    private readonly onRound: (round: Round) => void,
+  ) {}
+
+  add(report: RankReport): void {
+    const index = (this.reportsOf.get(report.rank) ?? 0) + 1;
+    this.reportsOf.set(report.rank, index);
+    let round = this.rounds.get(index);
+    if (!round) this.rounds.set(index, (round = new Map()));
+    round.set(report.rank, report);
+    this.check(index);
+  }
+
+  rankExited(rank: number): void {
+    this.exited.add(rank);
+    for (const index of [...this.rounds.keys()].sort((a, b) => a - b)) this.check(index);
+  }
+
+  /** Ranks the round `index` still waits for (for diagnostics). */
+  missing(index: number): number[] {
+    const round = this.rounds.get(index);
+    return Array.from({ length: this.worldSize }, (_, r) => r).filter((r) => !round?.has(r) && !this.exited.has(r));
+  }
+
+  /** Open rounds, oldest first. */
+  openRounds(): number[] {
+    return [...this.rounds.keys()].sort((a, b) => a - b);
+  }
+
+  rejectAll(err: Error): void {
+    for (const round of this.rounds.values()) for (const r of round.values()) r.reject(err);
+    this.rounds.clear();
+  }
+
+  private check(index: number): void {
+    const round = this.rounds.get(index);
+    if (!round || this.missing(index).length > 0) return;
+    this.rounds.delete(index);
+    const reports = [...round.values()].sort((a, b) => a.rank - b.rank);
+    this.onRound({
+      index,
+      metrics: round.get(0)?.metrics ?? null,
+      checkpoints: reports.flatMap((r) => (r.checkpoint ? [r.checkpoint] : [])),
+      reports,
+    });
+  }
+}
