@@ -37,25 +37,38 @@ export interface SessionInput {
   prepare?: (tuner: Tuner) => void;
 }
 
-/** Drives one experiment to its end with a live status block; returns the exit code. */
-export async function driveExperiment(input: SessionInput, args: ParsedArgs, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
-  const { spec } = input;
-  const { hardware, capacity } = await machineFor(spec);
-  checkSearchSetup(spec);
-  checkRequestsFit(spec, capacity);
-  const json = args.flags.has('json');
-  const view = json ? err : out;
-  const experimentPath = join(spec.run_config.storage_path, spec.run_config.name);
+/**
+ * Drives one experiment to its end with a live status block; returns the exit code.
+ * The run lock is taken before `load` runs, so replaying the journal and stopping leftover
+ * workers can never touch an experiment another runtime is driving.
+ */
+export async function driveExperiment(
+  experimentPath: string,
+  load: () => Promise<SessionInput>,
+  args: ParsedArgs,
+  out: NodeJS.WriteStream,
+  err: NodeJS.WriteStream,
+): Promise<number> {
   mkdirSync(experimentPath, { recursive: true });
   const lock = await acquireRunLock(experimentPath);
   let tuner: Tuner;
+  let input: SessionInput;
+  let capacity;
   try {
-    tuner = new Tuner({ spec, capacity, machine: hardware, resume: input.resume });
+    input = await load();
+    const machine = await machineFor(input.spec);
+    capacity = machine.capacity;
+    checkSearchSetup(input.spec);
+    checkRequestsFit(input.spec, capacity);
+    tuner = new Tuner({ spec: input.spec, capacity, machine: machine.hardware, resume: input.resume });
     input.prepare?.(tuner);
   } catch (e) {
     lock.release();
     throw e;
   }
+  const { spec } = input;
+  const json = args.flags.has('json');
+  const view = json ? err : out;
   for (const note of [...(input.notes ?? []), ...(tuner.resumeNote ? [tuner.resumeNote] : [])]) view.write(`${note}\n`);
   const { metric, mode } = spec.tune_config;
   const status = () =>

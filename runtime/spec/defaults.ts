@@ -17,6 +17,7 @@ import type {
   TuneConfig,
 } from '../../protocol/spec';
 import { splitCommandLine } from './command_line';
+import { userDefaults, type UserDefaults } from './user_defaults';
 
 /** The spec as written: every key optional but trainer.command, values already schema-checked. */
 export interface RawSpec {
@@ -52,16 +53,17 @@ export interface RawScalingConfig {
 export const DEFAULT_STORAGE_PATH = './tunekit_results';
 
 /** `file` must be absolute; relative paths in the spec are taken from its directory. */
-export function resolveSpec(raw: RawSpec, file: string): ExperimentSpec {
+export function resolveSpec(raw: RawSpec, file: string, user: UserDefaults = userDefaults()): ExperimentSpec {
   const dir = dirname(file);
   const spec: ExperimentSpec = {
     file,
     trainer: trainerWithDefaults(raw.trainer, dir),
     param_space: raw.param_space ?? {},
-    tune_config: tuneConfigWithDefaults(raw.tune_config ?? {}),
-    run_config: runConfigWithDefaults(raw.run_config ?? {}, file),
+    tune_config: tuneConfigWithDefaults(raw.tune_config ?? {}, user),
+    run_config: runConfigWithDefaults(raw.run_config ?? {}, file, user),
   };
-  if (raw.resources) spec.resources = { ...raw.resources };
+  const resources = raw.resources ?? user.resources;
+  if (resources) spec.resources = { ...resources };
   return spec;
 }
 
@@ -101,14 +103,14 @@ function trainerWithDefaults(raw: RawTrainer, dir: string): TrainerSpec {
   };
 }
 
-function tuneConfigWithDefaults(raw: NonNullable<RawSpec['tune_config']>): TuneConfig {
+function tuneConfigWithDefaults(raw: NonNullable<RawSpec['tune_config']>, user: UserDefaults): TuneConfig {
   const config: TuneConfig = {
     num_samples: raw.num_samples ?? 1,
     max_concurrent_trials: raw.max_concurrent_trials ?? 0,
     seed: raw.seed ?? 0,
     scheduler: typed(raw.scheduler ?? 'fifo'),
     search_alg: typed(raw.search_alg ?? 'random'),
-    admission: (raw.admission ?? 'coordinated') as AdmissionMode,
+    admission: (raw.admission ?? user.admission ?? 'coordinated') as AdmissionMode,
   };
   if (raw.metric !== undefined) config.metric = raw.metric;
   if (raw.mode !== undefined) config.mode = raw.mode;
@@ -120,14 +122,14 @@ function typed<T extends { type: string }>(value: string | T): T | { type: strin
   return typeof value === 'string' ? { type: value } : { ...value };
 }
 
-function runConfigWithDefaults(raw: NonNullable<RawSpec['run_config']>, file: string): RunConfig {
+function runConfigWithDefaults(raw: NonNullable<RawSpec['run_config']>, file: string, user: UserDefaults): RunConfig {
   const checkpoint: CheckpointConfig = { checkpoint_score_order: raw.checkpoint_config?.checkpoint_score_order ?? 'max' };
   if (raw.checkpoint_config?.num_to_keep !== undefined) checkpoint.num_to_keep = raw.checkpoint_config.num_to_keep;
   const attribute = raw.checkpoint_config?.checkpoint_score_attribute;
   if (attribute !== undefined) checkpoint.checkpoint_score_attribute = attribute;
   return {
     name: raw.name ?? experimentNameOf(file),
-    storage_path: resolvePath(dirname(file), raw.storage_path ?? DEFAULT_STORAGE_PATH),
+    storage_path: resolvePath(dirname(file), raw.storage_path ?? user.storagePath ?? DEFAULT_STORAGE_PATH),
     stop: { ...(raw.stop ?? {}) },
     failure_config: {
       max_failures: raw.failure_config?.max_failures ?? 0,

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import type { TrialRecord } from './trial_record';
 
+// Once per process: os.hostname() is a syscall, and rows are built tens of thousands of times a second.
+const HOSTNAME = hostname();
+
 /** Ray's auto-filled result keys around the metrics a worker reported. */
 export function buildResultRow(
   trial: TrialRecord,
@@ -19,7 +22,7 @@ export function buildResultRow(
     time_this_iter_s: timeThisIter,
     time_total_s: trial.timeTotalS + timeThisIter,
     pid: driverPid,
-    hostname: hostname(),
+    hostname: HOSTNAME,
     node_ip: '127.0.0.1',
     done: false,
     iterations_since_restore: trial.iterationsSinceRestore + 1,

@@ -87,6 +87,8 @@ export class Tuner extends EventEmitter {
   private readonly checkpoints: CheckpointKeeper;
   private readonly results = new Map<string, TrialResults>();
   private readonly driverOf = new Map<string, DriverProcess>();
+  /** Trials between admission and their driver taking them. */
+  private readonly launching = new Set<string>();
   private readonly trialOf = new Map<DriverProcess, TrialRecord>();
   private readonly socketDir: string;
   private readonly command: string[];
@@ -295,7 +297,7 @@ export class Tuner extends EventEmitter {
     const mode = this.spec.tune_config.admission;
     for (const trial of this.trials) {
       if (trial.status === 'RUNNING' && trial.grant && !this.driverOf.has(trial.id) && trial.grant.workers.length === 0) {
-        await this.tryStartWorkers(trial);
+        this.tryStartWorkers(trial);
       }
     }
     this.resolvePaused();
@@ -316,8 +318,9 @@ export class Tuner extends EventEmitter {
         trial.resumeFirst = false;
         transition(trial, 'RUNNING');
         this.emit('trial', trial);
-        if (admitted.grant.workers.length > 0 || trial.request.workers.length === 0) await this.launch(trial);
-        else await this.tryStartWorkers(trial);
+        // Not awaited: drivers for a wave of trials start side by side, not one after another.
+        if (admitted.grant.workers.length > 0 || trial.request.workers.length === 0) void this.launch(trial);
+        else this.tryStartWorkers(trial);
       }
       // Adaptive searchers make a trial only when one can start, so it sees the latest results.
       if (admittedAny || running >= this.runningCap() || this.pendingInOrder().length > 0) break;
@@ -358,7 +361,7 @@ export class Tuner extends EventEmitter {
   }
 
   /** Ray mode: a trial holds its trainable's resources and waits here for its workers'. */
-  private async tryStartWorkers(trial: TrialRecord): Promise<void> {
+  private tryStartWorkers(trial: TrialRecord): void {
     const acquired = this.ledger.acquireWorkers(trial.id, trial.request.workers);
     if (!acquired.ok) {
       this.setWaiting(trial, `waiting for workers: ${acquired.reason}`);
@@ -366,21 +369,29 @@ export class Tuner extends EventEmitter {
     }
     trial.grant = acquired.grant;
     trial.waitingReason = undefined;
-    await this.launch(trial);
+    void this.launch(trial);
   }
 
   /** In Ray mode, trials that hold every CPU while waiting for workers never progress. */
   private detectRayModeDeadlock(): void {
     if (this.spec.tune_config.admission !== 'ray') return;
     const running = this.trials.filter((t) => t.status === 'RUNNING');
-    if (running.length === 0 || running.some((t) => this.driverOf.has(t.id))) return;
+    if (running.length === 0 || running.some((t) => this.driverOf.has(t.id) || this.launching.has(t.id))) return;
     this.failure =
       `deadlock: ${running.length} trial(s) hold their trainable's resources while waiting for workers that cannot fit; ` +
       `set tune_config.max_concurrent_trials or use admission: coordinated`;
     this.stop(this.failure);
   }
 
-  private async launch(trial: TrialRecord): Promise<void> {
+  /** Starts the trial's worker group on a driver; failures end the trial, never the Tuner. */
+  private launch(trial: TrialRecord): Promise<void> {
+    this.launching.add(trial.id);
+    return this.launchOnDriver(trial)
+      .catch((err: Error) => this.endTrial(trial, 'ERROR', `could not start the trial: ${err.message}`))
+      .finally(() => this.launching.delete(trial.id));
+  }
+
+  private async launchOnDriver(trial: TrialRecord): Promise<void> {
     mkdirSync(trial.dir, { recursive: true });
     await writeFileAtomic(join(trial.dir, 'params.json'), JSON.stringify(trial.config, null, 2) + '\n');
     this.results.set(trial.id, new TrialResults(trial.dir));
@@ -672,6 +683,8 @@ export class Tuner extends EventEmitter {
   private endTrial(trial: TrialRecord, status: 'TERMINATED' | 'ERROR', reason: string): void {
     if (isFinished(trial.status)) return;
     this.ledger.release(trial.id);
+    // The slot is free now; the next trial need not wait for this one's files to be closed.
+    queueMicrotask(() => void this.schedule());
     transition(trial, status);
     trial.endReason = reason;
     trial.waitingReason = undefined;

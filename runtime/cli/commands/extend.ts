@@ -3,7 +3,7 @@ import { transition } from '../../tuner/trial_status';
 import { applyNewConfig } from '../../tuner/trial_factory';
 import type { ParsedArgs } from '../args';
 import { UsageError } from '../args';
-import { driveExperiment } from '../experiment_session';
+import { driveExperiment, type SessionInput } from '../experiment_session';
 import { hasExperiment, resumeInput } from '../resume_input';
 
 /** `--set train_loop_config.epochs=20`: a dotted path and a JSON (or bare string) value. */
@@ -41,6 +41,10 @@ export async function extendCommand(args: ParsedArgs, out: NodeJS.WriteStream, e
   }
   const experimentPath = resolve(path);
   if (!hasExperiment(experimentPath)) throw new UsageError(`${experimentPath} is not a Tunekit experiment`);
+  return driveExperiment(experimentPath, () => prepareExtension(experimentPath, which, max, args), args, out, err);
+}
+
+async function prepareExtension(experimentPath: string, which: string, max: number, args: ParsedArgs): Promise<SessionInput> {
   const input = await resumeInput(experimentPath, args);
   const trials = input.resume!.trials;
   const trial = trials.find((t) => t.id === which || t.name === which || String(t.index) === which || t.id.endsWith(`_${which.padStart(5, '0')}`));
@@ -60,5 +64,5 @@ export async function extendCommand(args: ParsedArgs, out: NodeJS.WriteStream, e
     trial.endReason = undefined;
     trial.resumeFirst = true;
   };
-  return driveExperiment(input, args, out, err);
+  return input;
 }

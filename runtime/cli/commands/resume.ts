@@ -10,5 +10,5 @@ export async function resumeCommand(args: ParsedArgs, out: NodeJS.WriteStream, e
   if (!path) throw new UsageError('usage: tunekit resume EXPERIMENT_PATH [--json] [--resume-errored | --restart-errored]');
   const experimentPath = resolve(path);
   if (!hasExperiment(experimentPath)) throw new UsageError(`${experimentPath} is not a Tunekit experiment (no experiment.json and events.jsonl there)`);
-  return driveExperiment(await resumeInput(experimentPath, args), args, out, err);
+  return driveExperiment(experimentPath, () => resumeInput(experimentPath, args), args, out, err);
 }

@@ -14,6 +14,11 @@ export async function runCommand(args: ParsedArgs, out: NodeJS.WriteStream, err:
   if (!file) throw new UsageError('usage: tunekit run SPEC [--json] [--resume-errored | --restart-errored]');
   const spec = await loadSpec(file);
   const experimentPath = join(spec.run_config.storage_path, spec.run_config.name);
-  const input = hasExperiment(experimentPath) ? await resumeInput(experimentPath, args, spec) : { spec };
-  return driveExperiment(input, args, out, err);
+  return driveExperiment(
+    experimentPath,
+    async () => (hasExperiment(experimentPath) ? resumeInput(experimentPath, args, spec) : { spec }),
+    args,
+    out,
+    err,
+  );
 }

@@ -130,10 +130,11 @@ resources: {CPU: 4}
       const first = exploits[0];
       const trial = summary.trials.find((t) => t.trial_id === first.trial_id)!;
       const rows = readJsonLines(join(trial.path, 'result.json'));
-      const after = rows.findIndex((r, i) => i > 0 && (r.training_iteration as number) !== (rows[i - 1].training_iteration as number) + 1);
-      assert.ok(after > 0, 'the exploited trial jumps to the donor’s iteration');
-      assert.equal(rows[after].training_iteration, (first.donor_iteration as number) + 1);
-      assert.equal(rows[after].it, (first.donor_iteration as number) + 1, 'the worker resumed from the donor’s checkpoint');
+      // The exploit came after the trial's `iteration`-th result; the next row continues the donor's count.
+      const next = rows[first.iteration as number];
+      assert.ok(next, 'the exploited trial reported again');
+      assert.equal(next.training_iteration, (first.donor_iteration as number) + 1);
+      assert.equal(next.it, (first.donor_iteration as number) + 1, 'the worker resumed from the donor’s checkpoint');
       assert.match(String(first.cloned_as), /^checkpoint_\d{6}$/);
       assert.ok(summary.trials.every((t) => t.status === 'TERMINATED'));
     } finally {
