@@ -139,8 +139,12 @@ export class Tuner extends EventEmitter {
         live.restoreState(entry.state);
       }
     } else {
-      // Nothing saved yet (a crash before the first trial ended): rebuild from what the trials show.
-      for (const t of this.trials) this.scheduler.onTrialAdd(this.schedulerView(t));
+      // Nothing saved yet (killed in the first moments): bring the searcher level with the
+      // trials on disk (a random/grid searcher regenerates the same configs) and re-add them.
+      for (const t of this.trials) {
+        this.searcher.suggest(t.index);
+        this.scheduler.onTrialAdd(this.schedulerView(t));
+      }
       this.resumeNote = 'no searcher/scheduler state was saved before the interruption; their bookkeeping restarts from the trials on disk';
     }
   }
@@ -194,6 +198,7 @@ export class Tuner extends EventEmitter {
   private start(done: Promise<ExperimentOutcome>): Promise<ExperimentOutcome> {
     // Non-adaptive searchers know every trial up front: show them all as PENDING.
     if (this.searcher.total !== undefined && this.searcher.name !== 'tpe') while (this.createNextTrial());
+    this.stateDirty = true;
     const budget = this.spec.tune_config.time_budget_s;
     if (budget) {
       this.budgetTimer = setTimeout(() => this.stop(`time budget of ${budget} s reached`), budget * 1000);
@@ -203,6 +208,7 @@ export class Tuner extends EventEmitter {
       if (this.stateDirty) void this.saveSearchState().catch((err: Error) => this.emit('warning', `could not save the search state: ${err.message}`));
     }, STATE_SAVE_MS);
     this.stateTimer.unref();
+    void this.saveSearchState().catch((err: Error) => this.emit('warning', `could not save the search state: ${err.message}`));
     void this.schedule();
     return done;
   }
@@ -253,6 +259,7 @@ export class Tuner extends EventEmitter {
     const trial = createTrial(this.spec, this.experimentPath, this.experimentId, index, suggestion);
     this.trials.push(trial);
     this.scheduler.onTrialAdd(this.schedulerView(trial));
+    this.stateDirty = true;
     this.record({ type: 'trial_created', trial_id: trial.id, trial_name: trial.name, trial_dir_name: trial.name, index, config: trial.config });
     this.emit('trial', trial);
     return trial;
@@ -486,7 +493,11 @@ export class Tuner extends EventEmitter {
             : undefined
           : stopCriterionMet(row, this.spec.run_config.stop);
       if (stopReason) row.done = true;
-      this.results.get(trial.id)!.append(row);
+      const results = this.results.get(trial.id)!;
+      results.append(row);
+      // A resume restarts from the latest checkpoint, so every row up to it must be on disk
+      // before the checkpoint is acknowledged; rows after it are re-reported anyway.
+      if (checkpointName) await results.flush();
       trial.iteration++;
       trial.iterationsSinceRestore++;
       trial.failuresWithoutProgress = 0;
