@@ -13,13 +13,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `tunekit …` to completion; `onSpawn` gets the child (to signal it mid-run). */
-export function runCli(
+/** Runs a process to completion, collecting its output; `onSpawn` gets its pid (to signal it mid-run). */
+export function runProcess(
+  file: string,
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void } = {},
 ): Promise<CliRun> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(file, args, {
       cwd: opts.cwd ?? REPO,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,7 +31,7 @@ export function runCli(
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`tunekit ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
+      reject(new Error(`${file} ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
     }, opts.timeoutMs ?? 60_000);
     if (child.pid) opts.onSpawn?.(child.pid);
     child.on('error', reject);
@@ -39,6 +40,14 @@ export function runCli(
       resolveRun({ code, signal, stdout, stderr });
     });
   });
+}
+
+/** Runs `tunekit …` (the checkout's bin) to completion. */
+export function runCli(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void } = {},
+): Promise<CliRun> {
+  return runProcess(process.execPath, [CLI, ...args], opts);
 }
 
 /** A scratch experiment folder with the given files; removed by the returned cleanup. */

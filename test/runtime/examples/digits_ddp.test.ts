@@ -1,22 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
+import { runProcess, type CliRun } from '../cli_harness';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const exampleDir = join(repoRoot, 'examples/digits-ddp');
 const pythonClient = join(repoRoot, 'runtime/clients/python');
 // Debian's torch and sklearn are importable by the system interpreter only.
 const PYTHON = '/usr/bin/python3';
-
-interface ProcessResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface TrialSummary {
   trial_id: string;
@@ -41,16 +36,8 @@ interface RunSummary {
   trials: TrialSummary[];
 }
 
-function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<ProcessResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(file, args, { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function run(file: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<CliRun> {
+  return runProcess(file, args, { env, cwd, timeoutMs: 180_000 });
 }
 
 function torchMissing(): string | undefined {

@@ -1,22 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { runCli, type CliRun } from '../cli_harness';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const exampleDir = join(repoRoot, 'examples/seed-scenario');
 const TIMEOUT = { timeout: 60_000 };
 const GPUS_PER_TRIAL = 2;
 const SIMULATED_GPUS = 4;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface TrialSummary {
   trial_id: string;
@@ -39,16 +33,8 @@ interface TrialSpan {
   devices: string[];
 }
 
-function tunekit(args: string[]): Promise<CliResult> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'bin/tunekit.js'), ...args], { cwd: repoRoot });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function tunekit(args: string[]): Promise<CliRun> {
+  return runCli(args, { timeoutMs: 60_000 });
 }
 
 /** A private copy of the example, so results land in a temp dir instead of the checkout. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -13,13 +13,25 @@ function envWith(fake: string): NodeJS.ProcessEnv {
   return { PATH: `${join(fixtures, fake)}:/usr/bin:/bin` };
 }
 
+/** Live (non-zombie) members of a process group; a zombie waits only for its reaper, not for us. */
+function liveMembers(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[2]) === pgid && fields[0] !== 'Z') members.push(Number(entry));
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  return members;
+}
+
 async function groupGone(pgid: number, withinMs: number): Promise<boolean> {
   for (const deadline = Date.now() + withinMs; Date.now() < deadline; ) {
-    try {
-      process.kill(-pgid, 0);
-    } catch {
-      return true;
-    }
+    if (liveMembers(pgid).length === 0) return true;
     await new Promise((done) => setTimeout(done, 50));
   }
   return false;

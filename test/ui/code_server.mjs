@@ -1,0 +1,152 @@
+// One code-server per scenario, as a user's fresh machine has it: the vsix installed into
+// empty user-data and extension folders, no smoke-test driver (so toasts and dialogs show),
+// everything it starts in one process group, and the runtime's socket under the run's folder.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function settings(trustEnabled) {
+  return {
+    'workbench.startupEditor': 'none',
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'security.workspace.trust.enabled': trustEnabled,
+    'security.workspace.trust.startupPrompt': 'always',
+    'chat.disableAIFeatures': true,
+    'git.enabled': false,
+    'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'workbench.layoutControl.enabled': false,
+  };
+}
+
+function serverEnv(runDir, tools) {
+  const env = { ...process.env, PATH: `${tools.nodeBin}:${process.env.PATH}`, TMPDIR: join(runDir, 'tmp') };
+  delete env.XDG_RUNTIME_DIR; // so the runtime's socket folder lands under this run's TMPDIR
+  return env;
+}
+
+function baseArgs(runDir) {
+  return ['--config', join(runDir, 'config.yaml'), '--user-data-dir', join(runDir, 'ud'), '--extensions-dir', join(runDir, 'exts')];
+}
+
+/** Fresh folders, then `code-server --install-extension`, the way a user installs a downloaded vsix. */
+export function prepareAndInstall(runDir, tools, vsix, { trustEnabled = false } = {}) {
+  for (const d of ['ud/User', 'exts', 'tmp']) mkdirSync(join(runDir, d), { recursive: true });
+  writeFileSync(join(runDir, 'config.yaml'), 'bind-addr: 127.0.0.1:0\nauth: none\n');
+  writeFileSync(join(runDir, 'ud', 'User', 'settings.json'), JSON.stringify(settings(trustEnabled), null, 2));
+  const r = spawnSync(tools.node, [tools.codeServer, ...baseArgs(runDir), '--install-extension', vsix], {
+    env: serverEnv(runDir, tools),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`installing ${vsix} failed (${r.status ?? r.signal}):\n${r.stdout}${r.stderr}`);
+  const installed = readdirSync(join(runDir, 'exts')).filter((d) => d.startsWith('tunekit.tunekit-'));
+  if (installed.length !== 1) throw new Error(`expected one installed tunekit extension, found ${JSON.stringify(installed)}`);
+  return join(runDir, 'exts', installed[0]);
+}
+
+/** Starts code-server detached (its own process group) and resolves once /healthz answers. */
+export async function startCodeServer(runDir, tools, { trustEnabled = false } = {}) {
+  const port = await freePort();
+  const args = [
+    ...baseArgs(runDir),
+    '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
+    '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
+    '--ignore-last-opened', '--reconnection-grace-time', '30',
+    ...(trustEnabled ? [] : ['--disable-workspace-trust']),
+  ];
+  const log = join(runDir, 'cs.log');
+  const out = openSync(log, 'a');
+  const child = spawn(tools.node, [tools.codeServer, ...args], { detached: true, stdio: ['ignore', out, out], env: serverEnv(runDir, tools) });
+  child.unref();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return { pgid: child.pid, base: `http://127.0.0.1:${port}` };
+    } catch {
+      // not listening yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`code-server did not start; see ${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** TERM, then KILL, a process group led by `pgid` (or a lone process when it leads none). */
+export async function killGroup(pgid) {
+  if (!pgid) return;
+  for (const signal of ['SIGTERM', 'SIGKILL']) {
+    try {
+      process.kill(-pgid, signal);
+    } catch {
+      try {
+        process.kill(pgid, signal);
+      } catch {
+        return;
+      }
+    }
+    for (let i = 0; i < 20 && alive(pgid); i++) await new Promise((r) => setTimeout(r, 100));
+    if (!alive(pgid)) return;
+  }
+}
+
+/** What a run left outside code-server's group: the runtime daemon (its own group, by design) and its workers. */
+export function leftoversOf(runDir) {
+  const found = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      if (cmdline.includes(runDir) || cwd.startsWith(runDir)) found.push(Number(name));
+    } catch {
+      // exited meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+export async function stopAll(runDir, pgid) {
+  await killGroup(pgid);
+  for (let round = 0; round < 3; round++) {
+    const left = leftoversOf(runDir);
+    if (!left.length) return;
+    for (const pid of left) await killGroup(pid);
+  }
+}
+
+/** The runtime daemon's log files under this run's TMPDIR (one folder per workspace). */
+export function runtimeLogs(runDir) {
+  const base = join(runDir, 'tmp');
+  const found = [];
+  for (const dir of readdirSync(base).filter((d) => d.startsWith('tunekit-'))) {
+    for (const ws of readdirSync(join(base, dir))) {
+      for (const file of readdirSync(join(base, dir, ws)).filter((f) => f.endsWith('.log'))) found.push(join(base, dir, ws, file));
+    }
+  }
+  return found;
+}
