@@ -15,6 +15,8 @@ import { writeFileAtomic } from '../storage/atomic_write';
 import { Journal, type UnstampedJournalEvent } from '../storage/journal';
 import { TrialResults } from '../storage/trial_results';
 import { CheckpointKeeper } from './checkpoint_keeper';
+import { afterGroupFailure, afterTrialFailure, restartDelayMs } from './restart_policy';
+import { SearchStateSaver } from './search_state_saver';
 import { DriverPool, type DriverProcess } from './driver_pool';
 import { buildResultRow, stopCriterionMet } from './result_row';
 import { applyNewConfig, createTrial } from './trial_factory';
@@ -46,19 +48,7 @@ export interface TunerOptions {
   stopGraceS?: number;
 }
 
-/**
- * A group that fails again before reporting anything new is restarted after a growing pause
- * (0.5 s, 1 s, 2 s … 30 s), so an unlimited max_failures never becomes a tight crash loop.
- */
-function restartDelayMs(trial: TrialRecord): number {
-  const n = ++trial.failuresWithoutProgress;
-  return n <= 1 ? 0 : Math.min(30_000, 500 * 2 ** (n - 2));
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Scheduler state (ASHA's rungs…) changes with every result; save it this often when it did. */
-const STATE_SAVE_MS = 2000;
 
 export interface ExperimentOutcome {
   status: 'finished' | 'stopped' | 'failed';
@@ -101,8 +91,7 @@ export class Tuner extends EventEmitter {
   private scheduling = false;
   private rescheduleWanted = false;
   private outstandingWrites = 0;
-  private stateDirty = false;
-  private stateTimer: NodeJS.Timeout | undefined;
+  private readonly searchState: SearchStateSaver;
 
   constructor(private readonly options: TunerOptions) {
     super();
@@ -114,6 +103,7 @@ export class Tuner extends EventEmitter {
     this.scheduler = createScheduler(this.spec.tune_config, this.spec.tune_config.seed);
     if (options.resume) this.restore(options.resume);
     this.experimentPath = join(this.spec.run_config.storage_path, this.spec.run_config.name);
+    this.searchState = new SearchStateSaver(this.experimentPath, this.searcher, this.scheduler, () => this.trials.length, (m) => this.emit('warning', m));
     mkdirSync(this.experimentPath, { recursive: true });
     this.journal = new Journal(join(this.experimentPath, 'events.jsonl'));
     this.checkpoints = new CheckpointKeeper(this.spec.run_config.checkpoint_config, (e) => this.record(e), (m) => this.emit('warning', m));
@@ -198,17 +188,13 @@ export class Tuner extends EventEmitter {
   private start(done: Promise<ExperimentOutcome>): Promise<ExperimentOutcome> {
     // Non-adaptive searchers know every trial up front: show them all as PENDING.
     if (this.searcher.total !== undefined && this.searcher.name !== 'tpe') while (this.createNextTrial());
-    this.stateDirty = true;
+    this.searchState.markDirty();
     const budget = this.spec.tune_config.time_budget_s;
     if (budget) {
       this.budgetTimer = setTimeout(() => this.stop(`time budget of ${budget} s reached`), budget * 1000);
       this.budgetTimer.unref();
     }
-    this.stateTimer = setInterval(() => {
-      if (this.stateDirty) void this.saveSearchState().catch((err: Error) => this.emit('warning', `could not save the search state: ${err.message}`));
-    }, STATE_SAVE_MS);
-    this.stateTimer.unref();
-    void this.saveSearchState().catch((err: Error) => this.emit('warning', `could not save the search state: ${err.message}`));
+    this.searchState.start();
     void this.schedule();
     return done;
   }
@@ -259,7 +245,7 @@ export class Tuner extends EventEmitter {
     const trial = createTrial(this.spec, this.experimentPath, this.experimentId, index, suggestion);
     this.trials.push(trial);
     this.scheduler.onTrialAdd(this.schedulerView(trial));
-    this.stateDirty = true;
+    this.searchState.markDirty();
     this.record({ type: 'trial_created', trial_id: trial.id, trial_name: trial.name, trial_dir_name: trial.name, index, config: trial.config });
     this.emit('trial', trial);
     return trial;
@@ -508,7 +494,7 @@ export class Tuner extends EventEmitter {
       if (checkpointName) this.checkpoints.recorded(trial, checkpointName, row);
       this.emit('result', trial, row);
       this.searcher.onTrialResult(trial.index, row);
-      this.stateDirty = true;
+      this.searchState.markDirty();
       const decision: SchedulerDecision = stopReason
         ? { action: 'stop', reason: stopReason }
         : trial.extendTo !== undefined
@@ -577,8 +563,7 @@ export class Tuner extends EventEmitter {
     if (!outcome) {
       if (exit.status !== 'ERROR') return this.endTrial(trial, 'TERMINATED', exit.reason);
       if (this.stopping) return this.endTrial(trial, 'ERROR', exit.reason);
-      const maxRestarts = this.spec.trainer.failure_config.max_failures;
-      if (maxRestarts === -1 || trial.trainFailures < maxRestarts) return this.restartWorkers(trial, exit);
+      if (afterGroupFailure(this.spec, trial) === 'restart-workers') return this.restartWorkers(trial, exit);
       return this.failTrial(trial, exit);
     }
     if (outcome.kind === 'stop' || this.stopping) return this.endTrial(trial, 'TERMINATED', this.stopping ?? outcome.reason);
@@ -662,8 +647,7 @@ export class Tuner extends EventEmitter {
 
   /** Ray Tune: a failed trial is retried from its latest checkpoint while max_failures allows. */
   private failTrial(trial: TrialRecord, exit: GroupExit): void {
-    const maxRetries = this.spec.run_config.failure_config.max_failures;
-    if (this.stopping || !(maxRetries === -1 || trial.tuneFailures < maxRetries)) return this.endTrial(trial, 'ERROR', exit.reason);
+    if (this.stopping || afterTrialFailure(this.spec, trial) === 'fail') return this.endTrial(trial, 'ERROR', exit.reason);
     trial.tuneFailures++;
     trial.trainFailures = 0;
     this.noteRestore(trial, exit, 'tuner');
@@ -723,7 +707,7 @@ export class Tuner extends EventEmitter {
           signal: trial.exit?.signal ?? null,
           failed_rank: trial.exit?.failedRank ?? null,
         });
-        await this.saveSearchState();
+        await this.searchState.save();
         this.emit('trial', trial);
         if (status === 'ERROR' && this.spec.run_config.failure_config.fail_fast && !this.stopping) {
           this.failure = `fail_fast: ${trial.name} failed: ${reason}`;
@@ -737,17 +721,6 @@ export class Tuner extends EventEmitter {
       });
   }
 
-  /** Searcher and scheduler state, saved with the experiment so a resume continues them. */
-  private async saveSearchState(): Promise<void> {
-    this.stateDirty = false;
-    const state = {
-      searcher: { name: this.searcher.name, state: this.searcher.saveState() },
-      scheduler: { name: this.scheduler.name, state: this.scheduler.saveState() },
-      trials_created: this.trials.length,
-    };
-    await writeFileAtomic(join(this.experimentPath, 'search_state.json'), JSON.stringify(state) + '\n');
-  }
-
   private maybeFinish(): void {
     const active = this.trials.some((t) => t.status === 'RUNNING');
     const moreToRun = !this.stopping && (this.trials.some((t) => t.status === 'PENDING' || t.status === 'PAUSED') || !this.searchDone);
@@ -755,7 +728,7 @@ export class Tuner extends EventEmitter {
     const finish = this.finished;
     this.finished = undefined;
     if (this.budgetTimer) clearTimeout(this.budgetTimer);
-    if (this.stateTimer) clearInterval(this.stateTimer);
+    this.searchState.stop();
     const status: ExperimentOutcome['status'] = this.failure ? 'failed' : this.stopping ? 'stopped' : 'finished';
     const reason = this.failure ?? this.stopping ?? 'all trials finished';
     this.record({ type: 'experiment_finished', status, reason });
