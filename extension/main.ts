@@ -6,9 +6,11 @@
 import { tmpdir } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard_messages';
 import { RuntimeRequests } from '../protocol/runtime_api';
 import { CODE_LENS_SELECTOR, TunekitCodeLenses } from './code_lens';
 import { registerCommands } from './commands';
+import { DashboardPanels } from './dashboard_panel';
 import { ExperimentsTree } from './experiments_tree';
 import { ReadOnlyDocuments } from './read_only_documents';
 import { ResourcesTree } from './resources_tree';
@@ -56,6 +58,13 @@ export function activate(context: vscode.ExtensionContext): TunekitApi {
   const lenses = new TunekitCodeLenses(store, specs);
   const documents = new ReadOnlyDocuments();
   const statusBar = new HealthStatusBar(store, connection);
+  const attached = connection;
+  const dashboards = new DashboardPanels({
+    extensionUri: context.extensionUri,
+    store,
+    log,
+    history: async (experimentPath, trialId) => (await attached.request(RuntimeRequests.trialHistory, { experimentPath, trialId })).points,
+  });
 
   context.subscriptions.push(
     log,
@@ -68,6 +77,8 @@ export function activate(context: vscode.ExtensionContext): TunekitApi {
     vscode.languages.registerCodeLensProvider(CODE_LENS_SELECTOR, lenses),
     documents,
     statusBar,
+    dashboards,
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('tunekit')) {
         log.info('Tunekit settings changed; the runtime reads them when it next starts (it exits once no window is attached and nothing runs).');
@@ -85,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): TunekitApi {
       },
       extensionUri: context.extensionUri,
       fallbackRuntimeLog: location.logFile,
+      dashboards,
     }),
   );
 

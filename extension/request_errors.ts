@@ -23,7 +23,7 @@ export function describeRequestError(action: string, error: unknown): DescribedE
     const [p] = data.problems;
     const more = data.problems.length - 1;
     const rest = more ? ` (and ${more} more problem${more === 1 ? '' : 's'})` : '';
-    return { message: `${action}: ${basename(p.file)}:${p.line}: ${sentence(p.message).replace(/\.$/, '')}${rest}.`, specProblems: true };
+    return { message: sentence(`${action}: ${basename(p.file)}:${p.line}: ${sentence(p.message).replace(/\.$/, '')}${rest}`), specProblems: true };
   }
   const text = error instanceof Error ? error.message : String(error);
   return { message: `${action}: ${sentence(text)}`, specProblems: false };

@@ -20,7 +20,7 @@ export class HealthStatusBar implements vscode.Disposable {
     private readonly connection: RuntimeConnection,
   ) {
     this.item.name = 'Tunekit';
-    this.item.command = 'tunekitExperiments.focus';
+    this.item.command = 'tunekit.openDashboard';
     this.subscriptions.push(
       store.onDidChange(() => this.update()),
       connection.onDidChangeState(() => this.update()),

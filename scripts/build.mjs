@@ -1,7 +1,7 @@
 // Builds two things: dist/ (esbuild bundles that ship) and out/ (every source file
 // transpiled one-to-one, so tests can import modules without bundling them).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -15,7 +15,7 @@ function jsFiles(dir) {
   }
   return found;
 }
-const sourceDirs = ['protocol', 'runtime', 'extension', 'test', 'scripts'];
+const sourceDirs = ['protocol', 'runtime', 'extension', 'webview', 'test', 'scripts'];
 
 function tsFiles(dir) {
   const found = [];
@@ -78,8 +78,36 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
-// The Python client ships as source: workers import it from PYTHONPATH, no install step.
-cpSync(join(root, 'runtime/clients/python'), join(root, 'dist/runtime/clients/python'), {
-  recursive: true,
-  filter: (src) => !src.includes('__pycache__'),
+// The dashboard webview: one browser bundle (+ its CSS), loaded under a strict CSP (issue 7).
+await esbuild.build({
+  entryPoints: { 'webview/dashboard': join(root, 'webview/main.ts') },
+  outdir: join(root, 'dist'),
+  bundle: true,
+  format: 'iife',
+  platform: 'browser',
+  target: 'chrome120',
+  minify: true,
+  sourcemap: 'linked',
+  logLevel: 'warning',
 });
+
+// The Python client ships as source: workers import it from PYTHONPATH, no install step.
+// Copied file by file, only when changed, via rename: a worker importing it during a
+// rebuild never reads a half-written module.
+function syncTree(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    if (name === '__pycache__') continue;
+    const src = join(from, name);
+    const dest = join(to, name);
+    if (statSync(src).isDirectory()) {
+      syncTree(src, dest);
+      continue;
+    }
+    const data = readFileSync(src);
+    if (existsSync(dest) && readFileSync(dest).equals(data)) continue;
+    writeFileSync(`${dest}.tmp`, data);
+    renameSync(`${dest}.tmp`, dest);
+  }
+}
+syncTree(join(root, 'runtime/clients/python'), join(root, 'dist/runtime/clients/python'));

@@ -1,8 +1,9 @@
 /**
  * `report()` is a barrier across ranks, as in Ray Train: the k-th report of every live rank
  * forms round k, which becomes one result (rank 0's metrics) and at most one checkpoint
- * (the directories that ranks passed, merged). Ranks that already exited do not hold a
- * round back.
+ * (the directories that ranks passed, merged). Ranks that finished (exit 0) do not hold a
+ * round back; once a rank has failed, no open or later round is recorded, since the group is
+ * going down and a half-reported round must not become a checkpoint to resume from.
  */
 export interface RankReport {
   rank: number;
@@ -25,6 +26,7 @@ export class ReportBarrier {
   private readonly reportsOf = new Map<number, number>();
   private readonly rounds = new Map<number, Map<number, RankReport>>();
   private readonly exited = new Set<number>();
+  private failure: Error | undefined;
 
   constructor(
     private readonly worldSize: number,
@@ -32,6 +34,7 @@ export class ReportBarrier {
   ) {}
 
   add(report: RankReport): void {
+    if (this.failure) return report.reject(this.failure);
     const index = (this.reportsOf.get(report.rank) ?? 0) + 1;
     this.reportsOf.set(report.rank, index);
     let round = this.rounds.get(index);
@@ -40,7 +43,12 @@ export class ReportBarrier {
     this.check(index);
   }
 
-  rankExited(rank: number): void {
+  rankExited(rank: number, failed: boolean): void {
+    if (failed) {
+      this.failure ??= new Error(`worker ${rank} failed; this round is not recorded and the group will restart`);
+      this.rejectAll(this.failure);
+      return;
+    }
     this.exited.add(rank);
     for (const index of [...this.rounds.keys()].sort((a, b) => a - b)) this.check(index);
   }

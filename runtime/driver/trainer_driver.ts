@@ -86,7 +86,7 @@ export class TrainerDriver {
         onRejected: (what) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
       });
       const masterPort = await freeLoopbackPort();
-      const group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank) => barrier.rankExited(rank));
+      const group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank, failed) => barrier.rankExited(rank, failed));
       this.group = group;
       const pids = group.pids;
       this.send({ type: 'started', trialId: launch.trialId, pids, startTimes: pids.map((p) => processStartTime(p) ?? null), masterPort });

@@ -56,7 +56,7 @@ export class WorkerGroup {
     private readonly launch: TrialLaunch,
     masterPort: number,
     onLine: (line: WorkerLine) => void,
-    private readonly onRankExit: (rank: number) => void = () => undefined,
+    private readonly onRankExit: (rank: number, failed: boolean) => void = () => undefined,
     baseEnv: NodeJS.ProcessEnv = process.env,
   ) {
     this.done = new Promise((resolve) => (this.resolveDone = resolve));
@@ -132,7 +132,7 @@ export class WorkerGroup {
     if (worker.exited) return;
     worker.exited = true;
     worker.log.end();
-    this.onRankExit(worker.rank);
+    this.onRankExit(worker.rank, code !== 0);
     const failed = code !== 0 && this.stopReason === undefined;
     if (failed && this.firstFailure === undefined) {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;

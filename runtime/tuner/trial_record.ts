@@ -53,6 +53,8 @@ export interface TrialRecord {
   extendTo?: number;
   /** Resumed trials (promoted, exploited) go before new ones. */
   resumeFirst?: boolean;
+  /** The round being persisted right now, if any. */
+  inFlight?: Promise<void>;
   /** What the Tuner asked of the running group: it decides the status once the group is gone. */
   pendingOutcome?: { kind: 'stop' | 'pause' | 'requeue'; reason: string; ready?: Promise<void> };
 }

@@ -443,9 +443,14 @@ export class Tuner extends EventEmitter {
         this.record({ type: 'trial_started', trial_id: trial.id, grant: trial.grant!, pids: msg.pids, pid_start_times: msg.startTimes, master_port: msg.masterPort });
         this.emit('trial', trial);
         break;
-      case 'result':
-        void this.onResult(trial, driver, msg);
+      case 'result': {
+        const handling = this.onResult(trial, driver, msg);
+        trial.inFlight = handling;
+        void handling.finally(() => {
+          if (trial.inFlight === handling) trial.inFlight = undefined;
+        });
         break;
+      }
       case 'log':
         this.emit('log', trial, msg.lines);
         break;
@@ -453,7 +458,7 @@ export class Tuner extends EventEmitter {
         this.emit('rejected', trial, msg.what);
         break;
       case 'ended':
-        this.onEnded(trial, driver, msg.exit);
+        this.afterInFlight(trial, () => this.onEnded(trial, driver, msg.exit));
         break;
     }
   }
@@ -595,9 +600,27 @@ export class Tuner extends EventEmitter {
     void this.schedule();
   }
 
+  /**
+   * A group can end while its last round is still being persisted; deciding what follows
+   * (a restart from the latest checkpoint) must wait until that round is on disk.
+   */
+  private afterInFlight(trial: TrialRecord, then: () => void): void {
+    const pending = trial.inFlight;
+    if (!pending) return then();
+    this.outstandingWrites++;
+    void pending.finally(() => {
+      this.outstandingWrites--;
+      then();
+    });
+  }
+
   private onDriverExit(driver: DriverProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const trial = this.trialOf.get(driver);
     if (!trial) return;
+    this.afterInFlight(trial, () => this.onDriverDeath(trial, driver, code, signal));
+  }
+
+  private onDriverDeath(trial: TrialRecord, driver: DriverProcess, code: number | null, signal: NodeJS.Signals | null): void {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;

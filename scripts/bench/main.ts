@@ -1,26 +1,46 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { resolveWorkerCommand } from '../../runtime/tuner/worker_command';
 import type { BenchContext, BenchOutcome } from './bench_context';
+import { carrySections } from './benchmarks_file';
 import { renderBenchmarks } from './benchmarks_markdown';
 import { loadAverageNow, machineFacts } from './machine_facts';
 import { runOverheadBench } from './overhead';
+import { runResumeBench } from './resume_time';
 import { snapshotRuntime } from './runtime_snapshot';
 import { runThroughputBench } from './throughput';
+import { runQualityBench } from './time_to_quality';
 
 const FULL = {
   overhead: { trials: 1000, sleepS: 1, slots: 16, spawnSamples: 20 },
   throughput: { workers: 16, reportsEach: 5000, pipeRepeats: 3, echoRepeats: 1 },
+  quality: { trials: 16, epochs: 15, reductionFactor: 3, seeds: [0, 1, 2], target: 0.97 },
+  resume: { trials: 1000, pending: 10, results: 100, repeats: 5 },
 };
 const QUICK = {
   overhead: { trials: 64, sleepS: 0.5, slots: 16, spawnSamples: 10 },
   throughput: { workers: 16, reportsEach: 1000, pipeRepeats: 1, echoRepeats: 1 },
+  quality: { trials: 16, epochs: 10, reductionFactor: 3, seeds: [0], target: 0.97 },
+  resume: { trials: 200, pending: 10, results: 100, repeats: 2 },
 };
-const BENCHES = ['overhead', 'throughput'] as const;
+const BENCHES = ['overhead', 'throughput', 'quality', 'resume'] as const;
 type BenchName = (typeof BENCHES)[number];
 
-const USAGE = 'usage: node scripts/bench.mjs [--quick] [--only overhead|throughput]';
+const USAGE = `usage: node scripts/bench.mjs [--quick] [--only ${BENCHES.join('|')}]`;
+
+function runBench(name: BenchName, ctx: BenchContext, sizes: typeof FULL): Promise<BenchOutcome> {
+  switch (name) {
+    case 'overhead':
+      return runOverheadBench(ctx, sizes.overhead);
+    case 'throughput':
+      return runThroughputBench(ctx, sizes.throughput);
+    case 'quality':
+      return runQualityBench(ctx, sizes.quality);
+    case 'resume':
+      return runResumeBench(ctx, sizes.resume);
+  }
+}
 
 function parseArgs(argv: string[]): { quick: boolean; only: BenchName[] } {
   let quick = false;
@@ -58,7 +78,7 @@ export async function main(argv: string[], root = resolve(__dirname, '../../..')
     for (const name of args.only) {
       const started = Date.now();
       const loadBefore = loadAverageNow();
-      const outcome = name === 'overhead' ? await runOverheadBench(ctx, sizes.overhead) : await runThroughputBench(ctx, sizes.throughput);
+      const outcome = await runBench(name, ctx, sizes);
       outcome.section.notes.push(`Load average (1/5/15 min) while this benchmark ran: ${loadBefore} → ${loadAverageNow()}; on ${ctx.cores} cores, anything above ${ctx.cores} means other work competed for the CPU.`);
       outcomes.push(outcome);
       progress(`${name} done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
@@ -73,7 +93,9 @@ export async function main(argv: string[], root = resolve(__dirname, '../../..')
       return 1;
     }
     if (!args.quick && args.only.length === BENCHES.length) {
-      writeFileSync(join(root, 'BENCHMARKS.md'), text);
+      const file = join(root, 'BENCHMARKS.md');
+      // The Soak section is `npm run soak`'s; a bench run keeps it.
+      writeFileSync(file, existsSync(file) ? carrySections(readFileSync(file, 'utf8'), text, ['Soak']) : text);
       progress('wrote BENCHMARKS.md');
     }
     return 0;

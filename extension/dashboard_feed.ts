@@ -1,0 +1,88 @@
+/**
+ * What one dashboard has been sent, and what to send it next: a snapshot after `ready`,
+ * metric histories as they load (merged with points the store got meanwhile), then deltas
+ * of the trials and points that changed. No vscode import, so it is tested in plain Node.
+ */
+import type { DashboardExperiment, ExtensionToDashboard, PointsByTrial, TimelineEvent } from '../protocol/dashboard_messages';
+import type { ExperimentSummary, MetricPoint, TrialSummary } from '../protocol/runtime_api';
+
+/** The part of the store a feed reads. */
+export interface FeedSource {
+  experiment(path: string): ExperimentSummary | undefined;
+  trialsOf(experimentPath: string): TrialSummary[];
+  points(experimentPath: string, trialId: string): readonly MetricPoint[];
+}
+
+type Snapshot = Extract<ExtensionToDashboard, { type: 'snapshot' }>;
+type History = Extract<ExtensionToDashboard, { type: 'history' }>;
+type Delta = Extract<ExtensionToDashboard, { type: 'delta' }>;
+
+function lastTs(points: readonly MetricPoint[]): number {
+  return points.length ? points[points.length - 1].ts : -Infinity;
+}
+
+/** A loaded history, plus the live points that arrived after its last row. */
+export function mergeHistory(history: readonly MetricPoint[], live: readonly MetricPoint[]): MetricPoint[] {
+  const last = lastTs(history);
+  return [...history, ...live.filter((p) => p.ts > last)];
+}
+
+export class DashboardFeed {
+  private sentSummary: ExperimentSummary | undefined;
+  private readonly sentTrials = new Map<string, TrialSummary>();
+  /** Timestamp of the last point sent, per trial. */
+  private readonly sentUpTo = new Map<string, number>();
+
+  constructor(
+    readonly experimentPath: string,
+    private readonly source: FeedSource,
+  ) {}
+
+  /** Everything but histories; forgets what was sent before (the page starts afresh). */
+  snapshot(facts: Omit<DashboardExperiment, 'summary'>, timeline: TimelineEvent[], now: number): Snapshot | undefined {
+    const summary = this.source.experiment(this.experimentPath);
+    if (!summary) return undefined;
+    const trials = this.source.trialsOf(this.experimentPath);
+    this.sentSummary = summary;
+    this.sentTrials.clear();
+    this.sentUpTo.clear();
+    for (const t of trials) this.sentTrials.set(t.id, t);
+    return { type: 'snapshot', experiment: { ...facts, summary }, trials, timeline, now };
+  }
+
+  /** Histories that loaded; each replaces what the page had for its trial. */
+  history(loaded: ReadonlyMap<string, readonly MetricPoint[]>, pending: number): History {
+    const points: PointsByTrial = {};
+    for (const [id, history] of loaded) {
+      const merged = mergeHistory(history, this.source.points(this.experimentPath, id));
+      points[id] = merged;
+      this.sentUpTo.set(id, lastTs(merged));
+    }
+    return { type: 'history', points, pending };
+  }
+
+  /** What changed since the last message; undefined when nothing did. */
+  delta(timeline: TimelineEvent[], now: number): Delta | undefined {
+    const summary = this.source.experiment(this.experimentPath);
+    const delta: Delta = { type: 'delta', trials: [], points: {}, timeline, now };
+    if (summary && summary !== this.sentSummary) {
+      delta.summary = summary;
+      this.sentSummary = summary;
+    }
+    for (const t of this.source.trialsOf(this.experimentPath)) {
+      if (this.sentTrials.get(t.id) !== t) {
+        delta.trials.push(t);
+        this.sentTrials.set(t.id, t);
+      }
+      const points = this.source.points(this.experimentPath, t.id);
+      const upTo = this.sentUpTo.get(t.id) ?? -Infinity;
+      if (lastTs(points) > upTo) {
+        const fresh = points.filter((p) => p.ts > upTo);
+        delta.points[t.id] = fresh;
+        this.sentUpTo.set(t.id, lastTs(fresh));
+      }
+    }
+    const empty = !delta.summary && delta.trials.length === 0 && Object.keys(delta.points).length === 0 && timeline.length === 0;
+    return empty ? undefined : delta;
+  }
+}

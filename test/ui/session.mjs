@@ -1,0 +1,101 @@
+// One scenario's world: a copy of examples/ as the workspace, the vsix installed into fresh
+// folders, a code-server, and a browser page on it. close() always kills every process the
+// scenario started and leaves the logs, screenshots and CSP report in its artefact folder.
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { prepareAndInstall, runtimeLogs, startCodeServer, stopAll } from './code_server.mjs';
+import { watchCsp } from './csp_watch.mjs';
+import { installRowReader, waitForWorkbench } from './workbench.mjs';
+
+const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
+
+function copyExamples(workspace) {
+  cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !/(^|\/)(tunekit_results|__pycache__)(\/|$)/.test(src) });
+}
+
+/** The extension host's log channels (one folder per extension host, so a reload adds one). */
+function extensionLogs(runDir) {
+  const logs = join(runDir, 'ud', 'logs');
+  if (!existsSync(logs)) return [];
+  const found = [];
+  for (const session of readdirSync(logs)) {
+    for (const host of readdirSync(join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+      const file = join(logs, session, host, 'tunekit.tunekit', 'Tunekit.log');
+      if (existsSync(file)) found.push({ file, name: `extension-${session}-${host}.log` });
+    }
+  }
+  return found;
+}
+
+export async function openSession({ scenario, tools, vsix, browser, artifacts, say }) {
+  const runDir = mkdtempSync(join(tmpdir(), 'tunekit-ui-'));
+  const workspace = join(runDir, 'workspace');
+  const trustEnabled = !!scenario.untrusted;
+  mkdirSync(artifacts, { recursive: true });
+  let pgid;
+  let context;
+  let shots = 0;
+  const session = {
+    runDir,
+    workspace,
+    artifacts,
+    violations: [],
+    page: undefined,
+    extensionDir: undefined,
+    base: undefined,
+    step: (text) => say(`  · ${text}`),
+    async shot(name) {
+      const file = join(artifacts, `${String(++shots).padStart(2, '0')}-${name}.png`);
+      await session.page.screenshot({ path: file });
+      return file;
+    },
+    /** Whether the installed extension contributes a command (the dashboard may not exist yet). */
+    hasCommand(id) {
+      return !!session.contributedCommand(id);
+    },
+    contributedCommand(id) {
+      const manifest = JSON.parse(readFileSync(join(session.extensionDir, 'package.json'), 'utf8'));
+      return (manifest.contributes?.commands ?? []).find((c) => c.command === id);
+    },
+    /** "Tunekit: Run Experiment": what the palette lists. */
+    commandTitle(id) {
+      const c = session.contributedCommand(id);
+      if (!c) throw new Error(`the installed extension does not contribute ${id}`);
+      return c.category ? `${c.category}: ${c.title}` : c.title;
+    },
+    /** The extension's own log lines, across reloads. */
+    extensionLog() {
+      return extensionLogs(runDir).map((l) => readFileSync(l.file, 'utf8')).join('');
+    },
+    async close() {
+      await context?.close().catch(() => undefined);
+      await stopAll(runDir, pgid);
+      const copy = (from, name) => existsSync(from) && copyFileSync(from, join(artifacts, name));
+      copy(join(runDir, 'cs.log'), 'code-server.log');
+      for (const log of existsSync(join(runDir, 'tmp')) ? runtimeLogs(runDir) : []) copy(log, 'runtime.log');
+      for (const log of extensionLogs(runDir)) copy(log.file, log.name);
+      writeFileSync(join(artifacts, 'csp-violations.json'), JSON.stringify(session.violations, null, 2));
+      if (process.env.TUNEKIT_UI_KEEP) say(`  kept ${runDir}`);
+      else rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    },
+  };
+  try {
+    copyExamples(workspace);
+    session.extensionDir = prepareAndInstall(runDir, tools, vsix, { trustEnabled });
+    await scenario.prepare?.(session);
+    const server = await startCodeServer(runDir, tools, { trustEnabled });
+    pgid = server.pgid;
+    session.base = server.base;
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    session.violations = await watchCsp(context);
+    session.page = await context.newPage();
+    await installRowReader(session.page);
+    await session.page.goto(`${server.base}/?folder=${encodeURIComponent(workspace)}`);
+    if (!scenario.untrusted) await waitForWorkbench(session.page);
+    return session;
+  } catch (e) {
+    await session.close();
+    throw e;
+  }
+}

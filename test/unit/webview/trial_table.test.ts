@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { toCsv } from '../../../webview/model/csv_export';
+import { DEFAULT_QUERY, tableColumns, tableRows, toggleSort } from '../../../webview/model/trial_table';
+import { trial } from './trials';
+
+const trials = [
+  trial('t0', { index: 0, status: 'TERMINATED', iteration: 10, metrics: { loss: 0.3 }, params: [{ path: 'cfg/lr', value: 0.01 }] }),
+  trial('t1', { index: 1, status: 'RUNNING', iteration: 4, metrics: { loss: 0.2 }, params: [{ path: 'cfg/lr', value: 0.1 }] }),
+  trial('t2', { index: 2, status: 'ERROR', iteration: 1, metrics: {}, params: [{ path: 'cfg/lr', value: 0.001 }] }),
+  trial('t3', { index: 3, status: 'TERMINATED', stoppedEarly: true, iteration: 2, metrics: { loss: 0.9 }, params: [{ path: 'cfg/lr', value: 'x,"y"' }] }),
+];
+const columns = tableColumns(['cfg/lr'], ['loss'], (p) => p.split('/').pop()!);
+const ids = (rows: typeof trials) => rows.map((t) => t.id);
+
+describe('trial table', () => {
+  it('sorts by a metric, missing values last in either direction', () => {
+    const asc = { ...DEFAULT_QUERY, sort: { key: 'metric:loss', descending: false } };
+    assert.deepEqual(ids(tableRows(trials, columns, asc)), ['t1', 't0', 't3', 't2']);
+    assert.deepEqual(ids(tableRows(trials, columns, toggleSort(asc, 'metric:loss'))), ['t3', 't0', 't1', 't2']);
+  });
+
+  it('filters by status', () => {
+    assert.deepEqual(ids(tableRows(trials, columns, { ...DEFAULT_QUERY, statuses: ['TERMINATED', 'ERROR'] })), ['t0', 't2', 't3']);
+  });
+
+  it('filters by value ranges; a trial without the value is out', () => {
+    const rows = tableRows(trials, columns, { ...DEFAULT_QUERY, ranges: [{ key: 'metric:loss', max: 0.5 }, { key: 'iteration', min: 3 }] });
+    assert.deepEqual(ids(rows), ['t0', 't1']);
+  });
+
+  it('a trial stopped by a scheduler reads TERMINATED (early)', () => {
+    assert.equal(columns[1].value(trials[3]), 'TERMINATED (early)');
+  });
+
+  it('exports the shown rows as CSV with quoting and full precision', () => {
+    const csv = toCsv(columns, tableRows(trials, columns, { ...DEFAULT_QUERY, statuses: ['TERMINATED'] }));
+    assert.equal(csv, 'trial,status,iter,lr,loss\r\nt0,TERMINATED,10,0.01,0.3\r\nt3,TERMINATED (early),2,"x,""y""",0.9\r\n');
+  });
+
+  it('a text cell a spreadsheet would run as a formula is exported as text', () => {
+    const evil = [trial('t9', { params: [{ path: 'cfg/lr', value: '=HYPERLINK("x")' }], metrics: { loss: -1 } })];
+    const line = toCsv(columns, evil).split('\r\n')[1];
+    assert.equal(line, `t9,TERMINATED,0,"'=HYPERLINK(""x"")",-1`);
+  });
+});

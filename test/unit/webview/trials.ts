@@ -1,0 +1,43 @@
+/** Builders for the trials, points and journal events the dashboard tests feed in. */
+import type { MetricPoint, TrialSummary } from '../../../protocol/runtime_api';
+import type { TrialGrant } from '../../../protocol/trial';
+
+export function trial(id: string, patch: Partial<TrialSummary> = {}): TrialSummary {
+  return {
+    experimentPath: '/exp',
+    id,
+    index: Number(id.replace(/\D/g, '')) || 0,
+    name: `Trainer_${id}`,
+    dir: `/exp/Trainer_${id}`,
+    status: 'TERMINATED',
+    stoppedEarly: false,
+    params: [],
+    config: {},
+    iteration: 0,
+    metrics: {},
+    checkpoints: [],
+    restores: [],
+    decisions: [],
+    workerLogs: [],
+    pids: [],
+    failures: 0,
+    ...patch,
+  };
+}
+
+/** Rows with the given iterations; `loss` is 1/iteration unless `values` says otherwise. */
+export function points(iterations: number[], values?: number[], startTs = 1000): MetricPoint[] {
+  return iterations.map((iteration, i) => ({
+    iteration,
+    timeTotalS: i + 1,
+    ts: startTs + i,
+    values: { loss: values ? values[i] : 1 / iteration },
+  }));
+}
+
+export function grant(cpu: number, gpus: Array<[number, number]> = [], workers = 0): TrialGrant {
+  return {
+    trainable: { CPU: cpu, gpus: [] },
+    workers: Array.from({ length: workers }, (_, i) => ({ CPU: 0, gpus: gpus[i] ? [{ index: gpus[i][0], fraction: gpus[i][1] }] : [] })),
+  };
+}

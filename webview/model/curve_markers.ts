@@ -1,0 +1,49 @@
+/**
+ * Where to mark a trial's curve: restores from a checkpoint (after a failure, a promotion
+ * or a PBT exploit) and early stops by a scheduler, each with the sentence its tooltip shows.
+ */
+import type { MetricPoint, TrialSummary } from '../../protocol/runtime_api';
+import { xOf, type XAxis } from './series';
+
+export interface CurveMarker {
+  x: number;
+  y: number;
+  trialId: string;
+  kind: 'restore' | 'stop';
+  text: string;
+}
+
+/** The standing row at `iteration`, else the last one before it, else the first. */
+function rowAt(current: readonly MetricPoint[], iteration: number, metric: string): MetricPoint | undefined {
+  let found: MetricPoint | undefined;
+  for (const p of current) {
+    if (typeof p.values[metric] !== 'number') continue;
+    if (p.iteration <= iteration || !found) found = p;
+    if (p.iteration >= iteration) break;
+  }
+  return found;
+}
+
+function restoreText(r: TrialSummary['restores'][number]): string {
+  const from = r.source ? `from ${r.source}` : r.fromCheckpoint ? `from checkpoint ${r.fromCheckpoint}` : 'from scratch';
+  return `restored ${from} at iteration ${r.iteration}: ${r.reason}`;
+}
+
+/** Decisions that ended a trial early; reaching max_t is a normal end, as in Ray. */
+function earlyStops(trial: TrialSummary): Array<{ iteration: number; text: string }> {
+  const stops = trial.decisions.filter((d) => d.kind === 'stop' && !d.reason.includes('max_t'));
+  if (stops.length) return stops.map((d) => ({ iteration: d.iteration, text: `stopped early: ${d.reason}` }));
+  if (trial.stoppedEarly) return [{ iteration: trial.iteration, text: `stopped early: ${trial.endReason ?? 'by the scheduler'}` }];
+  return [];
+}
+
+export function curveMarkers(trial: TrialSummary, current: readonly MetricPoint[], metric: string, axis: XAxis): CurveMarker[] {
+  const markers: CurveMarker[] = [];
+  const place = (iteration: number, kind: CurveMarker['kind'], text: string) => {
+    const row = rowAt(current, iteration, metric);
+    if (row) markers.push({ x: xOf(row, axis), y: row.values[metric], trialId: trial.id, kind, text });
+  };
+  for (const r of trial.restores) place(r.iteration, 'restore', restoreText(r));
+  for (const s of earlyStops(trial)) place(s.iteration, 'stop', s.text);
+  return markers;
+}

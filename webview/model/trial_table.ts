@@ -1,0 +1,94 @@
+/**
+ * The trial table as data: its columns (id, status, iteration, each param, each metric),
+ * sorting, and filtering by status and by value ranges. The CSV export and the DOM table
+ * both read these rows, so what is exported is what is shown.
+ */
+import type { TrialSummary } from '../../protocol/runtime_api';
+import type { TrialStatus } from '../../protocol/trial';
+import { formatValue } from './format';
+import { paramValue } from './param_axes';
+
+export interface Column {
+  /** `id`, `status`, `iteration`, `param:<path>` or `metric:<name>`. */
+  key: string;
+  label: string;
+  numeric: boolean;
+  value(t: TrialSummary): string | number | undefined;
+}
+
+export interface RangeFilter {
+  key: string;
+  min?: number;
+  max?: number;
+}
+
+export interface TableQuery {
+  sort: { key: string; descending: boolean };
+  /** Empty: every status. */
+  statuses: TrialStatus[];
+  ranges: RangeFilter[];
+}
+
+export const DEFAULT_QUERY: TableQuery = { sort: { key: 'id', descending: false }, statuses: [], ranges: [] };
+
+/** TERMINATED trials a scheduler stopped read "TERMINATED (early)". */
+export function statusLabel(t: Pick<TrialSummary, 'status' | 'stoppedEarly'>): string {
+  return t.status === 'TERMINATED' && t.stoppedEarly ? 'TERMINATED (early)' : t.status;
+}
+
+export function tableColumns(paramPaths: readonly string[], metrics: readonly string[], paramLabel: (path: string) => string = (p) => p): Column[] {
+  return [
+    { key: 'id', label: 'trial', numeric: false, value: (t) => t.id },
+    { key: 'status', label: 'status', numeric: false, value: statusLabel },
+    { key: 'iteration', label: 'iter', numeric: true, value: (t) => t.iteration },
+    ...paramPaths.map((path) => ({
+      key: `param:${path}`,
+      label: paramLabel(path),
+      numeric: true,
+      value: (t: TrialSummary) => {
+        const v = paramValue(t, path);
+        return typeof v === 'number' ? v : v === undefined ? undefined : formatValue(v);
+      },
+    })),
+    ...metrics.map((m) => ({ key: `metric:${m}`, label: m, numeric: true, value: (t: TrialSummary) => t.metrics[m] })),
+  ];
+}
+
+function compareValues(a: string | number | undefined, b: string | number | undefined): number {
+  // Missing values sort last whatever the direction, so they never crowd the top.
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a).localeCompare(String(b), undefined, { numeric: true });
+}
+
+export function passesRanges(t: TrialSummary, ranges: readonly RangeFilter[], columns: readonly Column[]): boolean {
+  for (const r of ranges) {
+    const column = columns.find((c) => c.key === r.key);
+    if (!column) continue;
+    const v = column.value(t);
+    if (typeof v !== 'number') return false;
+    if (r.min !== undefined && v < r.min) return false;
+    if (r.max !== undefined && v > r.max) return false;
+  }
+  return true;
+}
+
+export function tableRows(trials: readonly TrialSummary[], columns: readonly Column[], query: TableQuery): TrialSummary[] {
+  const statuses = new Set(query.statuses);
+  const rows = trials.filter((t) => (statuses.size === 0 || statuses.has(t.status)) && passesRanges(t, query.ranges, columns));
+  const column = columns.find((c) => c.key === query.sort.key) ?? columns[0];
+  const sign = query.sort.descending ? -1 : 1;
+  return rows
+    .map((t) => ({ t, v: column.value(t) }))
+    .sort((a, b) => {
+      const missing = (a.v === undefined ? 1 : 0) - (b.v === undefined ? 1 : 0);
+      return missing || sign * compareValues(a.v, b.v) || a.t.index - b.t.index;
+    })
+    .map((r) => r.t);
+}
+
+/** Clicking a header sorts by it; clicking it again flips the direction. */
+export function toggleSort(query: TableQuery, key: string): TableQuery {
+  const descending = query.sort.key === key ? !query.sort.descending : false;
+  return { ...query, sort: { key, descending } };
+}

@@ -1,0 +1,49 @@
+/**
+ * What the page remembers with setState (metric, axes, table query, selection), and how a
+ * saved value is read back: anything malformed falls back to the default, never throws.
+ */
+import type { TrialStatus } from '../../protocol/trial';
+import type { XAxis } from './series';
+import { DEFAULT_QUERY, type RangeFilter, type TableQuery } from './trial_table';
+
+export interface UiState {
+  /** Unset: the experiment's own metric. */
+  metric?: string;
+  mode: 'auto' | 'min' | 'max';
+  xAxis: XAxis;
+  /** The param on the scatter's x axis; unset: the first. */
+  scatterParam?: string;
+  query: TableQuery;
+  selection: string[];
+  differencesOnly: boolean;
+}
+
+export const DEFAULT_UI_STATE: UiState = { mode: 'auto', xAxis: 'training_iteration', query: DEFAULT_QUERY, selection: [], differencesOnly: true };
+
+const STATUSES: readonly TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optionalNumber = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+function readQuery(raw: unknown): TableQuery {
+  if (!isObject(raw)) return DEFAULT_QUERY;
+  const sort = isObject(raw.sort) && typeof raw.sort.key === 'string' ? { key: raw.sort.key, descending: raw.sort.descending === true } : DEFAULT_QUERY.sort;
+  const statuses = Array.isArray(raw.statuses) ? raw.statuses.filter((s): s is TrialStatus => STATUSES.includes(s as TrialStatus)) : [];
+  const ranges: RangeFilter[] = Array.isArray(raw.ranges)
+    ? raw.ranges.filter((r): r is Record<string, unknown> => isObject(r) && typeof r.key === 'string').map((r) => ({ key: r.key as string, min: optionalNumber(r.min), max: optionalNumber(r.max) }))
+    : [];
+  return { sort, statuses, ranges };
+}
+
+export function restoreUiState(raw: unknown): UiState {
+  if (!isObject(raw)) return DEFAULT_UI_STATE;
+  return {
+    metric: typeof raw.metric === 'string' ? raw.metric : undefined,
+    mode: raw.mode === 'min' || raw.mode === 'max' ? raw.mode : 'auto',
+    xAxis: raw.xAxis === 'time_total_s' ? 'time_total_s' : 'training_iteration',
+    scatterParam: typeof raw.scatterParam === 'string' ? raw.scatterParam : undefined,
+    query: readQuery(raw.query),
+    selection: Array.isArray(raw.selection) ? raw.selection.filter((s): s is string => typeof s === 'string') : [],
+    differencesOnly: raw.differencesOnly !== false,
+  };
+}

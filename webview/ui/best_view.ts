@@ -1,0 +1,73 @@
+/** Best-so-far over the experiment's wall-clock time: a step each time a trial beats the best. */
+import type { BestPoint } from '../model/best_so_far';
+import { withAlpha } from '../model/color';
+import { formatDuration, formatNumber } from '../model/format';
+import type { SelectGesture } from '../model/selection';
+import { baseOptions, Chart } from './charts';
+import { gestureOf } from './gestures';
+import type { Palette } from './theme';
+
+export class BestView {
+  readonly chart: Chart<'line', BestPoint[]>;
+  private metric = '';
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    private palette: Palette,
+    private readonly onSelect: (trialId: string, gesture: SelectGesture) => void,
+  ) {
+    this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, options: this.options() });
+  }
+
+  setPalette(palette: Palette): void {
+    this.palette = palette;
+    this.chart.options = this.options();
+  }
+
+  render(points: BestPoint[], metric: string, mode: 'min' | 'max'): void {
+    this.metric = metric;
+    this.chart.data.datasets = [
+      {
+        label: `best ${metric} (${mode})`,
+        data: points,
+        stepped: 'before',
+        borderColor: this.palette.best,
+        backgroundColor: withAlpha(this.palette.best, 0.6),
+        borderWidth: 2,
+        pointRadius: 2,
+        pointHitRadius: 6,
+      },
+    ];
+    const y = this.chart.options.scales!.y!;
+    Object.assign(y, { title: { display: true, text: `best ${metric}` } });
+    this.chart.update('none');
+  }
+
+  private options(): Chart<'line', BestPoint[]>['options'] {
+    const p = this.palette;
+    const base = baseOptions<'line'>(p);
+    return {
+      ...base,
+      parsing: false,
+      interaction: { mode: 'nearest', intersect: false, axis: 'x' },
+      scales: {
+        x: { type: 'linear', min: 0, grid: { color: p.grid }, ticks: { color: p.muted, callback: (v) => formatDuration(Number(v)) }, title: { display: true, text: 'elapsed' } },
+        y: { type: 'linear', grid: { color: p.grid }, ticks: { color: p.muted } },
+      },
+      onClick: (event, elements) => {
+        const raw = elements[0] && (this.chart.data.datasets[0]?.data[elements[0].index] as BestPoint | undefined);
+        if (raw) this.onSelect(raw.trialId, gestureOf(event.native as MouseEvent | null));
+      },
+      plugins: {
+        ...base.plugins,
+        tooltip: {
+          ...base.plugins!.tooltip,
+          callbacks: {
+            title: (items) => (items[0] ? `trial ${(items[0].raw as BestPoint).trialId}` : ''),
+            label: (item) => `${this.metric} ${formatNumber((item.raw as BestPoint).y)} after ${formatDuration((item.raw as BestPoint).x)}`,
+          },
+        },
+      },
+    } as Chart<'line', BestPoint[]>['options'];
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Learning curves: the chosen metric against training_iteration or time_total_s. The
+ * trials that matter now are chart.js datasets (tooltips, highlight); the rest sit in the
+ * cached background layer, and hovering near one promotes it to a dataset. Markers show
+ * restores from checkpoints and early stops, with the reason in their tooltip.
+ */
+import type { ChartDataset, TooltipItem } from 'chart.js';
+import type { CurveMarker } from '../model/curve_markers';
+import type { CurvePlan, CurveRole } from '../model/curve_plan';
+import { withAlpha } from '../model/color';
+import { formatNumber } from '../model/format';
+import type { SelectGesture } from '../model/selection';
+import type { XAxis } from '../model/series';
+import { BackgroundCurves, type LayerLine } from './background_curves';
+import { baseOptions, Chart } from './charts';
+import { gestureOf } from './gestures';
+import type { Palette } from './theme';
+
+export interface CurvesContext {
+  colorOf(trialId: string): string;
+  /** Lines for a tooltip: the trial's params. */
+  describe(trialId: string): string[];
+  onSelect(trialId: string, gesture: SelectGesture): void;
+  /** The hovered background trial changed: plan the curves again. */
+  onHover(): void;
+}
+
+type Dataset = ChartDataset<'line', Array<{ x: number; y: number }>> & { trialId?: string; marker?: CurveMarker['kind'] };
+
+const ORDER: Record<CurveRole, number> = { best: 1, selected: 2, hovered: 2, running: 3, other: 4 };
+
+export class CurvesView {
+  readonly chart: Chart<'line', Array<{ x: number; y: number }>>;
+  readonly layer = new BackgroundCurves();
+  hoverId: string | undefined;
+  private pendingHover = false;
+  private metric = '';
+  private axis: XAxis = 'training_iteration';
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    private palette: Palette,
+    private readonly ctx: CurvesContext,
+  ) {
+    this.chart = new Chart(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      plugins: [this.layer.plugin],
+      options: this.options(),
+    });
+    canvas.addEventListener('mouseleave', () => this.setHover(undefined));
+  }
+
+  setPalette(palette: Palette): void {
+    this.palette = palette;
+    this.chart.options = this.options();
+  }
+
+  render(plan: CurvePlan, metric: string, axis: XAxis, selectionActive: boolean): void {
+    this.metric = metric;
+    this.axis = axis;
+    const p = this.palette;
+    const dim = selectionActive ? 0.12 : plan.background.length > 200 ? 0.22 : 0.4;
+    const lines: LayerLine[] = [
+      ...plan.superseded.map((s) => ({ points: s.points, color: withAlpha(this.ctx.colorOf(s.trialId), 0.35), dashed: true })),
+      ...plan.background.map((l) => ({ points: l.points, color: withAlpha(this.ctx.colorOf(l.trialId), dim), dashed: false, trialId: l.trialId })),
+    ];
+    this.layer.setLines(lines);
+    const datasets: Dataset[] = plan.foreground.map((line) => {
+      const color = line.role === 'best' ? p.best : this.ctx.colorOf(line.trialId);
+      const emphasised = line.role === 'best' || line.role === 'selected' || line.role === 'hovered';
+      return {
+        label: line.trialId,
+        trialId: line.trialId,
+        data: line.points as Array<{ x: number; y: number }>,
+        borderColor: selectionActive && !emphasised ? withAlpha(color, 0.25) : color,
+        borderWidth: emphasised ? 3 : 1.5,
+        pointRadius: 0,
+        pointHoverRadius: 4,
+        pointHitRadius: 4,
+        tension: 0,
+        order: ORDER[line.role],
+      };
+    });
+    for (const kind of ['restore', 'stop'] as const) {
+      const markers = plan.markers.filter((m) => m.kind === kind);
+      datasets.push({
+        label: kind === 'restore' ? 'restored from a checkpoint' : 'stopped early',
+        marker: kind,
+        data: markers,
+        showLine: false,
+        pointStyle: kind === 'restore' ? 'triangle' : 'crossRot',
+        pointRadius: 6,
+        pointHoverRadius: 8,
+        pointBorderWidth: 2,
+        borderColor: kind === 'restore' ? p.focus : p.error,
+        backgroundColor: kind === 'restore' ? withAlpha(p.focus, 0.5) : p.error,
+        order: 0,
+      });
+    }
+    const b = plan.bounds;
+    const pad = (b.yMax - b.yMin) * 0.05 || Math.abs(b.yMax) * 0.05 || 1;
+    const scales = this.chart.options.scales!;
+    Object.assign(scales.x!, { min: b.xMin, max: b.xMax === b.xMin ? b.xMin + 1 : b.xMax, title: { display: true, text: axis } });
+    Object.assign(scales.y!, { min: b.yMin - pad, max: b.yMax + pad, title: { display: true, text: metric } });
+    this.chart.data.datasets = datasets;
+    this.chart.update('none');
+  }
+
+  private options(): Chart<'line'>['options'] {
+    const p = this.palette;
+    const base = baseOptions<'line'>(p);
+    return {
+      ...base,
+      parsing: false,
+      spanGaps: false,
+      interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
+      scales: {
+        x: { type: 'linear', grid: { color: p.grid }, ticks: { color: p.muted } },
+        y: { type: 'linear', grid: { color: p.grid }, ticks: { color: p.muted } },
+      },
+      onHover: (event, elements) => this.hover(event.x ?? 0, event.y ?? 0, elements),
+      onClick: (event, elements) => {
+        const el = elements[0];
+        const id = el && this.trialAt(el.datasetIndex, el.index);
+        if (id) this.ctx.onSelect(id, gestureOf(event.native as MouseEvent | null));
+      },
+      plugins: {
+        ...base.plugins,
+        tooltip: {
+          ...base.plugins!.tooltip,
+          callbacks: {
+            title: (items) => (items[0] ? this.titleOf(items[0]) : ''),
+            label: (item) => this.labelOf(item),
+            afterLabel: (item) => {
+              const id = this.trialAt(item.datasetIndex, item.dataIndex);
+              return id ? this.ctx.describe(id) : [];
+            },
+          },
+        },
+      },
+    };
+  }
+
+  private trialAt(datasetIndex: number, index: number): string | undefined {
+    const ds = this.chart.data.datasets[datasetIndex] as Dataset | undefined;
+    if (!ds) return undefined;
+    return ds.marker ? (ds.data[index] as unknown as CurveMarker | undefined)?.trialId : ds.trialId;
+  }
+
+  private titleOf(item: TooltipItem<'line'>): string {
+    const id = this.trialAt(item.datasetIndex, item.dataIndex);
+    return id ? `trial ${id}` : '';
+  }
+
+  private labelOf(item: TooltipItem<'line'>): string {
+    const ds = item.dataset as Dataset;
+    if (ds.marker) return (item.raw as CurveMarker).text;
+    const p = item.raw as { x: number; y: number };
+    return `${this.metric} ${formatNumber(p.y)} at ${this.axis} ${formatNumber(p.x)}`;
+  }
+
+  /** The nearest curve wins, whether it is a dataset or in the background layer. */
+  private hover(px: number, py: number, elements: Array<{ datasetIndex: number; index: number; element: { x: number; y: number } }>): void {
+    const near = elements[0];
+    const foregroundDistance = near ? Math.hypot(near.element.x - px, near.element.y - py) : Infinity;
+    const background = this.layer.nearest(this.chart as unknown as Chart, px, py, 10);
+    if (background && background.distance < foregroundDistance) {
+      this.setHover(background.trialId);
+    } else if (this.hoverId && (!near || this.trialAt(near.datasetIndex, near.index) !== this.hoverId)) {
+      this.setHover(undefined);
+    }
+  }
+
+  private setHover(id: string | undefined): void {
+    if (id === this.hoverId) return;
+    this.hoverId = id;
+    if (this.pendingHover) return;
+    // Re-planning inside chart.js's own event handler would update the chart re-entrantly.
+    this.pendingHover = true;
+    requestAnimationFrame(() => {
+      this.pendingHover = false;
+      this.ctx.onHover();
+    });
+  }
+}

@@ -1,0 +1,356 @@
+/**
+ * The dashboard page: owns the data, the UI state and the selection every view shares,
+ * and redraws at a bounded pace: curves, best-so-far, header and table at most 4 times a
+ * second, the timeline and the hyperparameter charts at most once a second. A user's click
+ * redraws at once.
+ */
+import type { ExtensionToDashboard } from '../../protocol/dashboard_messages';
+import type { MetricPoint, TrialSummary } from '../../protocol/runtime_api';
+import { bestSoFar, bestTrial, ownImprovements } from '../model/best_so_far';
+import { toCsv } from '../model/csv_export';
+import { planCurves, SeriesCache } from '../model/curve_plan';
+import { DashboardData } from '../model/dashboard_data';
+import { formatValue } from '../model/format';
+import { headerStats, modeFor } from '../model/header_stats';
+import { parallelPlan, scatterPoints, type ParallelPlan } from '../model/hparam_plan';
+import { paramValue } from '../model/param_axes';
+import { RedrawThrottle } from '../model/redraw_throttle';
+import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
+import { buildTimeline, type Timeline } from '../model/timeline_lanes';
+import { tableColumns, tableRows, type TableQuery } from '../model/trial_table';
+import { restoreUiState, type UiState } from '../model/ui_state';
+import { BestView } from './best_view';
+import { applyDefaults, chartPng, type Chart } from './charts';
+import { CompareView } from './compare_view';
+import { CurvesView } from './curves_view';
+import { button, el, setOptions } from './dom';
+import { HeaderView } from './header_view';
+import type { Host } from './host';
+import { ParallelView } from './parallel_view';
+import { ScatterView } from './scatter_view';
+import { TableView } from './table_view';
+import { TimelineView } from './timeline_view';
+import { readPalette, trialColor, watchTheme, type Palette } from './theme';
+
+const FAST_MS = 250;
+const SLOW_MS = 1000;
+
+function card(title: string, className: string, controls: Node[] = []): { root: HTMLElement; box: HTMLElement; canvas: HTMLCanvasElement } {
+  const canvas = el('canvas');
+  const box = el('div', { className: 'chart-box' }, [canvas]);
+  const root = el('section', { className: `card ${className}` }, [el('div', { className: 'card-head' }, [el('h2', { text: title }), el('span', { className: 'spacer' }), ...controls]), box]);
+  return { root, box, canvas };
+}
+
+export class DashboardApp {
+  readonly data = new DashboardData();
+  readonly curves: CurvesView;
+  readonly best: BestView;
+  readonly timelineView: TimelineView;
+  readonly parallel: ParallelView;
+  readonly scatter: ScatterView;
+  private readonly header = new HeaderView();
+  private readonly table: TableView;
+  private readonly compare: CompareView;
+  private readonly compareCard: HTMLElement;
+  private readonly metricPicker = el('select', { title: 'Metric' });
+  private readonly axisPicker = el('select', { title: 'x axis of the learning curves' });
+  private readonly modePicker = el('select', { title: 'Whether higher or lower is better' });
+  private readonly scatterPicker = el('select', { title: 'Parameter on the x axis' });
+  private readonly cache = new SeriesCache();
+  private readonly improvements = new Map<string, { source: readonly MetricPoint[]; key: string; rows: MetricPoint[] }>();
+  private readonly fast: RedrawThrottle;
+  private readonly slow: RedrawThrottle;
+  private palette: Palette;
+  private ui: UiState;
+  private selection: Selection;
+  private experimentPath: string | undefined;
+  private timeline: Timeline = { lanes: [], bars: [], gaps: [], span: 0 };
+  private parallelData: ParallelPlan = { axes: [], lines: [] };
+  private notice: string | undefined;
+  private compareOpen = false;
+  private nextRequest = 1;
+  /** Redraws done, by pace; the browser tests and the benchmark read them. */
+  readonly renders = { fast: 0, slow: 0 };
+
+  constructor(
+    root: HTMLElement,
+    private readonly host: Host,
+  ) {
+    this.palette = readPalette();
+    applyDefaults(this.palette);
+    const saved = host.state();
+    this.experimentPath = saved?.experimentPath;
+    this.ui = restoreUiState(saved?.ui);
+    this.selection = { ids: this.ui.selection };
+
+    const pngButton = (name: string, chart: () => Chart) => button('PNG', () => this.exportPng(name, chart()), `Save this chart as a PNG image`);
+    const curves = card('Learning curves', 'curves', [pngButton('curves', () => this.curves.chart as unknown as Chart)]);
+    const best = card('Best so far', 'best', [pngButton('best', () => this.best.chart as unknown as Chart)]);
+    const timeline = card('Concurrency slots', 'timeline', [pngButton('slots', () => this.timelineView.chart as unknown as Chart)]);
+    const parallel = card('Hyperparameters', 'parallel', [pngButton('parallel', () => this.parallel.chart as unknown as Chart)]);
+    const scatter = card('Parameter vs metric', 'scatter', [this.scatterPicker, pngButton('scatter', () => this.scatter.chart as unknown as Chart)]);
+
+    const select = (id: string, gesture: SelectGesture) => this.select(id, gesture);
+    const colorOf = (id: string) => this.colorOf(id);
+    this.curves = new CurvesView(curves.canvas, this.palette, { colorOf, describe: (id) => this.describe(id), onSelect: select, onHover: () => this.renderCurves() });
+    this.best = new BestView(best.canvas, this.palette, select);
+    this.timelineView = new TimelineView(timeline.canvas, timeline.box, this.palette, {
+      colorOf,
+      isSelected: (id) => this.selection.ids.includes(id),
+      selectionActive: () => this.selection.ids.length > 0,
+      onSelect: select,
+    });
+    this.parallel = new ParallelView(parallel.canvas, this.palette, { colorOf, onSelect: select, valueOf: (id, key) => this.valueOf(id, key) });
+    this.scatter = new ScatterView(scatter.canvas, this.palette, { colorOf, onSelect: select });
+    this.table = new TableView({
+      onQuery: (query) => this.setQuery(query),
+      onSelect: select,
+      onExportCsv: () => this.exportCsv(),
+      onCompare: () => {
+        this.compareOpen = true;
+        this.renderFast();
+      },
+    });
+    this.compare = new CompareView(
+      (on) => this.updateUi({ differencesOnly: on }),
+      () => {
+        this.compareOpen = false;
+        this.renderFast();
+      },
+    );
+    this.compareCard = el('section', { className: 'card compare-card' }, [el('div', { className: 'card-head' }, [el('h2', { text: 'Compare trials' })]), this.compare.root]);
+    this.compareCard.hidden = true;
+
+    setOptions(this.axisPicker, [{ value: 'training_iteration', label: 'training_iteration' }, { value: 'time_total_s', label: 'time_total_s' }], this.ui.xAxis);
+    setOptions(this.modePicker, [{ value: 'auto', label: 'best: auto' }, { value: 'max', label: 'best: max' }, { value: 'min', label: 'best: min' }], this.ui.mode);
+    this.metricPicker.addEventListener('change', () => this.updateUi({ metric: this.metricPicker.value }));
+    this.axisPicker.addEventListener('change', () => this.updateUi({ xAxis: this.axisPicker.value === 'time_total_s' ? 'time_total_s' : 'training_iteration' }));
+    this.modePicker.addEventListener('change', () => this.updateUi({ mode: this.modePicker.value as UiState['mode'] }));
+    this.scatterPicker.addEventListener('change', () => this.updateUi({ scatterParam: this.scatterPicker.value }));
+
+    const toolbar = el('div', { className: 'toolbar' }, [el('label', { text: 'metric ' }, [this.metricPicker]), el('label', { text: 'x ' }, [this.axisPicker]), this.modePicker]);
+    root.replaceChildren(
+      this.header.root,
+      toolbar,
+      el('main', { className: 'grid' }, [curves.root, best.root, timeline.root, parallel.root, scatter.root, el('section', { className: 'card table-card' }, [this.table.root]), this.compareCard]),
+    );
+    document.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.selection.ids.length) this.setSelection(EMPTY_SELECTION);
+    });
+
+    const timers = { now: () => performance.now(), setTimeout: (run: () => void, ms: number) => void setTimeout(run, ms) };
+    this.fast = new RedrawThrottle(FAST_MS, timers, () => this.renderFast());
+    this.slow = new RedrawThrottle(SLOW_MS, timers, () => this.renderSlow());
+    watchTheme((palette) => this.setPalette(palette));
+  }
+
+  receive(message: ExtensionToDashboard): void {
+    switch (message.type) {
+      case 'snapshot':
+      case 'history':
+      case 'delta':
+        this.data.apply(message, performance.now());
+        if (message.type === 'snapshot') this.adopt(message.experiment.summary.path);
+        this.fast.request();
+        this.slow.request();
+        return;
+      case 'saved':
+        this.notice = message.outcome === 'saved' ? `Saved ${message.detail ?? ''}`.trim() : message.outcome === 'failed' ? `Could not save: ${message.detail ?? 'unknown error'}` : undefined;
+        this.renderFast();
+        return;
+      case 'notice':
+        this.notice = message.message;
+        this.renderFast();
+        return;
+    }
+  }
+
+  /** A snapshot of another experiment than the saved state's: its selection means nothing here. */
+  private adopt(path: string): void {
+    if (this.experimentPath !== path) {
+      this.experimentPath = path;
+      this.selection = EMPTY_SELECTION;
+    }
+    this.selection = pruneSelection(this.selection, new Set(this.data.trials.keys()));
+    this.saveState();
+  }
+
+  // ---- derived values ------------------------------------------------------------
+
+  private metric(): string {
+    const summary = this.data.experiment?.summary;
+    const names = this.metricNames();
+    if (this.ui.metric && names.includes(this.ui.metric)) return this.ui.metric;
+    return summary?.metric ?? names[0] ?? '';
+  }
+
+  private metricNames(): string[] {
+    const names = new Set<string>();
+    for (const t of this.data.trials.values()) for (const k of Object.keys(t.metrics)) names.add(k);
+    const own = this.data.experiment?.summary.metric;
+    if (own) names.add(own);
+    return [...names].sort();
+  }
+
+  private mode(metric: string): 'min' | 'max' {
+    return modeFor(metric, this.data.experiment, this.ui.mode);
+  }
+
+  private bestId(metric: string, trials: readonly TrialSummary[]): string | undefined {
+    return bestTrial(trials.map((t) => ({ id: t.id, value: t.metrics[metric] })), this.mode(metric))?.trialId;
+  }
+
+  private colorOf(trialId: string): string {
+    return trialColor(this.palette, this.data.trials.get(trialId)?.index ?? 0);
+  }
+
+  private valueOf(trialId: string, axisKey: string): unknown {
+    const t = this.data.trials.get(trialId);
+    if (!t) return undefined;
+    return axisKey.startsWith('metric:') ? t.metrics[axisKey.slice(7)] : paramValue(t, axisKey);
+  }
+
+  private describe(trialId: string): string[] {
+    const t = this.data.trials.get(trialId);
+    if (!t) return [];
+    return [`${t.status.toLowerCase()}${t.stoppedEarly ? ' (stopped early)' : ''}`, ...t.params.map((p) => `${p.path.slice(p.path.lastIndexOf('/') + 1)} = ${formatValue(p.value)}`)];
+  }
+
+  private improvementsOf(trialId: string, points: readonly MetricPoint[], metric: string, mode: 'min' | 'max'): MetricPoint[] {
+    const current = this.cache.split(trialId, points).current;
+    const key = `${metric}\u0000${mode}`;
+    let entry = this.improvements.get(trialId);
+    if (!entry || entry.source !== current || entry.key !== key) {
+      entry = { source: current, key, rows: ownImprovements(current, metric, mode) };
+      this.improvements.set(trialId, entry);
+    }
+    return entry.rows;
+  }
+
+  // ---- rendering -----------------------------------------------------------------
+
+  private renderCurves(): void {
+    const trials = this.data.trialList();
+    const metric = this.metric();
+    const selection = new Set(this.selection.ids);
+    const plan = planCurves(
+      { trials, points: this.data.points, metric, axis: this.ui.xAxis, selection, bestId: this.bestId(metric, trials), hoverId: this.curves.hoverId },
+      this.cache,
+    );
+    this.curves.render(plan, metric, this.ui.xAxis, selection.size > 0);
+  }
+
+  private renderFast(): void {
+    const experiment = this.data.experiment;
+    if (!experiment) return;
+    this.renders.fast++;
+    const changes = this.data.takeChanges();
+    if (changes.reset) this.cache.retain(new Set(this.data.trials.keys()));
+    if (changes.reset || changes.timeline || changes.trials.size) this.slow.request();
+    const trials = this.data.trialList();
+    const metric = this.metric();
+    const mode = this.mode(metric);
+    const bestId = this.bestId(metric, trials);
+    const selection = new Set(this.selection.ids);
+    const now = this.data.now(performance.now());
+
+    setOptions(this.metricPicker, this.metricNames().map((m) => ({ value: m, label: m })), metric);
+    this.renderCurves();
+    const improvements = new Map<string, MetricPoint[]>();
+    for (const t of trials) improvements.set(t.id, this.improvementsOf(t.id, this.data.points.get(t.id) ?? [], metric, mode));
+    this.best.render(bestSoFar(improvements, metric, mode, experiment.summary.startedAt, now), metric, mode);
+
+    const best = bestId ? { trialId: bestId, value: this.data.trials.get(bestId)!.metrics[metric], metric } : undefined;
+    const loading = this.data.pendingHistories > 0 ? `loading metric histories (${this.data.pendingHistories} left)` : undefined;
+    this.header.render(headerStats(experiment, this.timeline, now, best), this.notice ?? loading);
+
+    const columns = this.columns();
+    this.table.render(columns, tableRows(trials, columns, this.ui.query), this.ui.query, selection, bestId, trials.length);
+    const compared = this.selection.ids.map((id) => this.data.trials.get(id)).filter((t): t is TrialSummary => t !== undefined);
+    this.compareCard.hidden = !this.compareOpen || compared.length < 2;
+    if (!this.compareCard.hidden) this.compare.render(compared, this.ui.differencesOnly);
+  }
+
+  private renderSlow(): void {
+    const experiment = this.data.experiment;
+    if (!experiment) return;
+    this.renders.slow++;
+    const trials = this.data.trialList();
+    const metric = this.metric();
+    const selection = new Set(this.selection.ids);
+    const bestId = this.bestId(metric, trials);
+    const live = experiment.summary.live && experiment.summary.state === 'running';
+    this.timeline = buildTimeline(this.data.timeline, experiment.capacity, live ? this.data.now(performance.now()) : undefined);
+    this.timelineView.render(this.timeline);
+    this.parallelData = parallelPlan(experiment.paramSpace, trials, metric);
+    this.parallel.render(this.parallelData, selection, bestId);
+    const params = this.parallelData.axes.slice(0, -1);
+    const axis = params.find((a) => a.key === this.ui.scatterParam) ?? params[0];
+    setOptions(this.scatterPicker, params.map((a) => ({ value: a.key, label: a.label })), axis?.key ?? '');
+    this.scatter.render(axis, axis ? scatterPoints(axis, trials, metric) : [], metric, selection, bestId);
+  }
+
+  private renderAll(): void {
+    this.renderFast();
+    this.renderSlow();
+  }
+
+  private columns() {
+    const params = this.parallelData.axes.length
+      ? this.parallelData.axes.slice(0, -1).map((a) => a.key)
+      : [...new Set(this.data.trialList().flatMap((t) => t.params.map((p) => p.path)))];
+    const label = (path: string) => this.parallelData.axes.find((a) => a.key === path)?.label ?? path;
+    return tableColumns(params, this.metricNames(), label);
+  }
+
+  // ---- state changes ---------------------------------------------------------------
+
+  private select(id: string, gesture: SelectGesture): void {
+    this.setSelection(select(this.selection, id, gesture, this.table.visibleOrder()));
+  }
+
+  private setSelection(selection: Selection): void {
+    this.selection = selection;
+    this.ui = { ...this.ui, selection: [...selection.ids] };
+    this.saveState();
+    this.renderAll();
+  }
+
+  private setQuery(query: TableQuery): void {
+    this.updateUi({ query });
+  }
+
+  private updateUi(patch: Partial<UiState>): void {
+    this.ui = { ...this.ui, ...patch };
+    this.saveState();
+    this.renderAll();
+  }
+
+  private setPalette(palette: Palette): void {
+    this.palette = palette;
+    applyDefaults(palette);
+    for (const view of [this.curves, this.best, this.timelineView, this.parallel, this.scatter]) view.setPalette(palette);
+    this.renderAll();
+  }
+
+  private saveState(): void {
+    if (this.experimentPath) this.host.saveState({ experimentPath: this.experimentPath, ui: this.ui });
+  }
+
+  // ---- exports -----------------------------------------------------------------------
+
+  private baseName(): string {
+    return (this.data.experiment?.summary.name ?? 'experiment').replace(/[^\w.-]+/g, '_');
+  }
+
+  private exportCsv(): void {
+    const columns = this.columns();
+    const rows = tableRows(this.data.trialList(), columns, this.ui.query);
+    this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'csv', suggestedName: `${this.baseName()}-trials.csv`, data: toCsv(columns, rows) });
+  }
+
+  private exportPng(name: string, chart: Chart): void {
+    this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'png', suggestedName: `${this.baseName()}-${name}.png`, data: chartPng(chart, this.palette.background) });
+  }
+}

@@ -1,0 +1,94 @@
+/** One param against the metric, one point per trial; a log axis where the space is log-scaled. */
+import { withAlpha } from '../model/color';
+import { formatNumber } from '../model/format';
+import type { ScatterPoint } from '../model/hparam_plan';
+import type { Axis } from '../model/param_axes';
+import type { SelectGesture } from '../model/selection';
+import { baseOptions, Chart } from './charts';
+import { gestureOf } from './gestures';
+import type { Palette } from './theme';
+
+export interface ScatterContext {
+  colorOf(trialId: string): string;
+  onSelect(trialId: string, gesture: SelectGesture): void;
+}
+
+export class ScatterView {
+  readonly chart: Chart<'scatter', ScatterPoint[]>;
+  private axis: Axis | undefined;
+  private metric = '';
+
+  constructor(
+    canvas: HTMLCanvasElement,
+    private palette: Palette,
+    private readonly ctx: ScatterContext,
+  ) {
+    this.chart = new Chart(canvas, { type: 'scatter', data: { datasets: [] }, options: this.options() });
+  }
+
+  setPalette(palette: Palette): void {
+    this.palette = palette;
+    this.chart.options = this.options();
+    this.axis = undefined;
+  }
+
+  render(axis: Axis | undefined, points: ScatterPoint[], metric: string, selection: ReadonlySet<string>, bestId: string | undefined): void {
+    const p = this.palette;
+    this.metric = metric;
+    if (axis?.key !== this.axis?.key || axis?.scale.kind !== this.axis?.scale.kind) this.configureX(axis);
+    this.axis = axis;
+    const other = points.filter((pt) => pt.trialId !== bestId && !selection.has(pt.trialId));
+    const dim = selection.size ? 0.25 : 0.8;
+    this.chart.data.datasets = [
+      { label: 'trials', data: other, pointRadius: 3, pointBackgroundColor: (c) => withAlpha(this.ctx.colorOf((c.raw as ScatterPoint).trialId), dim), pointBorderWidth: 0, order: 3 },
+      { label: 'selected', data: points.filter((pt) => selection.has(pt.trialId) && pt.trialId !== bestId), pointRadius: 5, pointBackgroundColor: p.focus, pointBorderColor: p.foreground, order: 2 },
+      { label: 'best', data: points.filter((pt) => pt.trialId === bestId), pointRadius: 7, pointStyle: 'star', pointBorderColor: p.best, pointBorderWidth: 2, order: 1 },
+    ];
+    Object.assign(this.chart.options.scales!.y!, { title: { display: true, text: metric } });
+    this.chart.update('none');
+  }
+
+  private configureX(axis: Axis | undefined): void {
+    const p = this.palette;
+    const common = { grid: { color: p.grid }, title: { display: true, text: axis ? `${axis.label}${axis.scale.kind === 'log' ? ' (log)' : ''}` : '' } };
+    const scales = this.chart.options.scales!;
+    if (axis?.scale.kind === 'categorical') {
+      const values = axis.scale.values;
+      scales.x = { ...common, type: 'linear', min: -0.5, max: values.length - 0.5, ticks: { color: p.muted, stepSize: 1, callback: (v) => values[Number(v)] ?? '' } };
+    } else if (axis?.scale.kind === 'log') {
+      scales.x = { ...common, type: 'logarithmic', ticks: { color: p.muted, callback: (v) => formatNumber(Number(v)) } };
+    } else {
+      scales.x = { ...common, type: 'linear', ticks: { color: p.muted } };
+    }
+  }
+
+  private options(): Chart<'scatter', ScatterPoint[]>['options'] {
+    const p = this.palette;
+    const base = baseOptions<'scatter'>(p);
+    return {
+      ...base,
+      parsing: false,
+      interaction: { mode: 'nearest', intersect: true },
+      scales: { x: { type: 'linear', grid: { color: p.grid } }, y: { type: 'linear', grid: { color: p.grid }, ticks: { color: p.muted } } },
+      onClick: (event, elements) => {
+        const el = elements[0];
+        const pt = el && (this.chart.data.datasets[el.datasetIndex]?.data[el.index] as ScatterPoint | undefined);
+        if (pt) this.ctx.onSelect(pt.trialId, gestureOf(event.native as MouseEvent | null));
+      },
+      plugins: {
+        ...base.plugins,
+        tooltip: {
+          ...base.plugins!.tooltip,
+          callbacks: {
+            title: (items) => (items[0] ? `trial ${(items[0].raw as ScatterPoint).trialId}` : ''),
+            label: (item) => {
+              const pt = item.raw as ScatterPoint;
+              const x = this.axis?.scale.kind === 'categorical' ? this.axis.scale.values[pt.x] : formatNumber(pt.x);
+              return `${this.axis?.label ?? ''} ${x} → ${this.metric} ${formatNumber(pt.y)}`;
+            },
+          },
+        },
+      },
+    } as Chart<'scatter', ScatterPoint[]>['options'];
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The trial table: sortable headers, status and range filters, rows that select (Ctrl/Cmd
+ * toggles, Shift extends). Rows are kept per trial and rebuilt only when their trial
+ * changes, so live updates touch a handful of rows, not a thousand.
+ */
+import type { TrialSummary } from '../../protocol/runtime_api';
+import type { TrialStatus } from '../../protocol/trial';
+import { formatValue } from '../model/format';
+import type { SelectGesture } from '../model/selection';
+import { toggleSort, type Column, type TableQuery } from '../model/trial_table';
+import { button, el, setOptions } from './dom';
+import { gestureOf } from './gestures';
+
+const STATUSES: TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
+
+export interface TableContext {
+  onQuery(query: TableQuery): void;
+  onSelect(trialId: string, gesture: SelectGesture): void;
+  onExportCsv(): void;
+  onCompare(): void;
+}
+
+interface RowEntry {
+  trial: TrialSummary;
+  columnsKey: string;
+  tr: HTMLTableRowElement;
+}
+
+export class TableView {
+  readonly root: HTMLElement;
+  private readonly head = el('thead');
+  private readonly body = el('tbody');
+  private readonly statusBox = el('div', { className: 'chips' });
+  private readonly rangeBox = el('div', { className: 'chips' });
+  private readonly rangeColumn = el('select', { title: 'Column to filter by range' });
+  private readonly rangeMin = el('input', { title: 'Minimum (empty: none)' });
+  private readonly rangeMax = el('input', { title: 'Maximum (empty: none)' });
+  private readonly countLabel = el('span', { className: 'muted' });
+  private readonly compareButton: HTMLButtonElement;
+  private readonly rows = new Map<string, RowEntry>();
+  private columns: Column[] = [];
+  private columnsKey = '';
+  private query!: TableQuery;
+  private order: string[] = [];
+
+  constructor(private readonly ctx: TableContext) {
+    this.rangeMin.type = this.rangeMax.type = 'number';
+    this.rangeMin.placeholder = 'min';
+    this.rangeMax.placeholder = 'max';
+    this.rangeMin.step = this.rangeMax.step = 'any';
+    this.compareButton = button('Compare', () => ctx.onCompare(), 'Compare the selected trials side by side');
+    const addRange = button('Add range', () => this.addRange(), 'Keep only rows whose value lies in this range');
+    this.root = el('div', { className: 'table-view' }, [
+      el('div', { className: 'table-tools' }, [
+        this.statusBox,
+        el('span', { className: 'range-form' }, [this.rangeColumn, this.rangeMin, this.rangeMax, addRange]),
+        this.rangeBox,
+        el('span', { className: 'spacer' }),
+        this.countLabel,
+        this.compareButton,
+        button('Export CSV', () => ctx.onExportCsv(), 'Save the rows shown as CSV'),
+      ]),
+      el('div', { className: 'table-scroll' }, [el('table', { className: 'trials' }, [this.head, this.body])]),
+    ]);
+  }
+
+  /** The row order shown, for shift-click ranges. */
+  visibleOrder(): readonly string[] {
+    return this.order;
+  }
+
+  render(columns: Column[], rows: TrialSummary[], query: TableQuery, selection: ReadonlySet<string>, bestId: string | undefined, total: number): void {
+    this.query = query;
+    const columnsKey = columns.map((c) => c.key).join('\u0000');
+    if (columnsKey !== this.columnsKey) {
+      this.columns = columns;
+      this.columnsKey = columnsKey;
+      setOptions(this.rangeColumn, columns.filter((c) => c.numeric).map((c) => ({ value: c.key, label: c.label })), this.rangeColumn.value || columns.find((c) => c.numeric)?.key || '');
+    }
+    this.renderHead();
+    this.renderFilters();
+    const fragmentNeeded = rows.length !== this.order.length || rows.some((t, i) => this.order[i] !== t.id);
+    const seen = new Set<string>();
+    for (const t of rows) {
+      seen.add(t.id);
+      let entry = this.rows.get(t.id);
+      if (!entry || entry.trial !== t || entry.columnsKey !== columnsKey) {
+        const tr = this.buildRow(t);
+        if (entry) entry.tr.replaceWith(tr);
+        entry = { trial: t, columnsKey, tr };
+        this.rows.set(t.id, entry);
+      }
+      entry.tr.classList.toggle('selected', selection.has(t.id));
+      entry.tr.classList.toggle('best', t.id === bestId);
+    }
+    for (const [id, entry] of this.rows) {
+      if (!seen.has(id)) {
+        entry.tr.remove();
+        this.rows.delete(id);
+      }
+    }
+    if (fragmentNeeded) {
+      const fragment = document.createDocumentFragment();
+      for (const t of rows) fragment.append(this.rows.get(t.id)!.tr);
+      this.body.append(fragment);
+      this.order = rows.map((t) => t.id);
+    }
+    this.countLabel.textContent = rows.length === total ? `${total} trials` : `${rows.length} of ${total} trials`;
+    this.compareButton.disabled = selection.size < 2;
+    this.compareButton.textContent = selection.size >= 2 ? `Compare ${selection.size}` : 'Compare';
+  }
+
+  private buildRow(t: TrialSummary): HTMLTableRowElement {
+    const tr = el('tr', { data: { trialId: t.id } });
+    for (const c of this.columns) {
+      const v = c.value(t);
+      const td = el('td', { text: typeof v === 'number' ? formatValue(v) : (v ?? ''), className: c.numeric ? 'num' : '' });
+      if (c.key === 'status') td.classList.add(`status-${t.status.toLowerCase()}`);
+      if (typeof v === 'number') td.title = String(v);
+      tr.append(td);
+    }
+    tr.title = t.endReason ?? t.waitingReason ?? '';
+    tr.addEventListener('click', (event) => this.ctx.onSelect(t.id, gestureOf(event)));
+    return tr;
+  }
+
+  private renderHead(): void {
+    const key = `${this.columnsKey}\u0001${this.query.sort.key}\u0001${this.query.sort.descending}`;
+    if (this.head.dataset.key === key) return;
+    this.head.dataset.key = key;
+    const tr = el('tr');
+    for (const c of this.columns) {
+      const sorted = this.query.sort.key === c.key;
+      const th = el('th', { text: c.label + (sorted ? (this.query.sort.descending ? ' ▼' : ' ▲') : ''), title: `Sort by ${c.label}`, className: c.numeric ? 'num' : '' });
+      th.addEventListener('click', () => this.ctx.onQuery(toggleSort(this.query, c.key)));
+      tr.append(th);
+    }
+    this.head.replaceChildren(tr);
+  }
+
+  private renderFilters(): void {
+    const key = JSON.stringify([this.query.statuses, this.query.ranges, this.columnsKey]);
+    if (this.statusBox.dataset.key === key) return;
+    this.statusBox.dataset.key = key;
+    this.statusBox.replaceChildren(
+      ...STATUSES.map((s) => {
+        const on = this.query.statuses.includes(s);
+        const chip = button(s.toLowerCase(), () => {
+          const statuses = on ? this.query.statuses.filter((x) => x !== s) : [...this.query.statuses, s];
+          this.ctx.onQuery({ ...this.query, statuses });
+        }, on ? `Showing ${s} trials (click to stop filtering by it)` : `Show only ${s} trials (with any other chosen status)`);
+        chip.className = `chip${on ? ' on' : ''}`;
+        return chip;
+      }),
+    );
+    this.rangeBox.replaceChildren(
+      ...this.query.ranges.map((r, i) => {
+        const label = this.columns.find((c) => c.key === r.key)?.label ?? r.key;
+        const text = `${r.min ?? '−∞'} ≤ ${label} ≤ ${r.max ?? '∞'} ✕`;
+        const chip = button(text, () => this.ctx.onQuery({ ...this.query, ranges: this.query.ranges.filter((_, j) => j !== i) }), 'Remove this range');
+        chip.className = 'chip on';
+        return chip;
+      }),
+    );
+  }
+
+  private addRange(): void {
+    const key = this.rangeColumn.value;
+    const min = this.rangeMin.value === '' ? undefined : Number(this.rangeMin.value);
+    const max = this.rangeMax.value === '' ? undefined : Number(this.rangeMax.value);
+    if (!key || (min === undefined && max === undefined)) return;
+    this.rangeMin.value = this.rangeMax.value = '';
+    this.ctx.onQuery({ ...this.query, ranges: [...this.query.ranges.filter((r) => r.key !== key), { key, min, max }] });
+  }
+}
