@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../../protocol/spec';
 import { stopOrphans } from '../tuner/process_identity';
 import { replayExperiment } from '../tuner/experiment_replay';
@@ -27,8 +27,11 @@ export async function resumeInput(experimentPath: string, args: ParsedArgs, spec
   const counts = new Map<string, number>();
   for (const t of replayed.trials) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
   notes.push(`Resuming ${experimentPath}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  // The directory may have been moved or copied since it was written: it is where it is now.
+  const base = spec ?? replayed.record.spec;
+  const here = { ...base, run_config: { ...base.run_config, storage_path: dirname(experimentPath), name: basename(experimentPath) } };
   return {
-    spec: spec ?? replayed.record.spec,
+    spec: here,
     notes,
     resume: {
       experimentId: replayed.record.experiment_id,

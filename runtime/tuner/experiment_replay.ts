@@ -86,12 +86,14 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
   const superseded: ReplayedExperiment['superseded'] = [];
   const processes: ReplayedExperiment['processes'] = [];
   try {
+    // Trials are independent on disk: read them side by side (one by one, 1,000 trials took twice as long).
     const rowsOf = new Map<string, Row[]>();
-    for (const { created } of histories) {
+    await mapLimited(histories, READ_CONCURRENCY, async ({ created }) => {
       rowsOf.set(created.trial_id, await readTrialFiles(trialDir(experimentPath, created), created.trial_dir_name, repaired));
-    }
-    for (const history of histories) {
-      const trial = await rebuildTrial(record, experimentPath, history, rowsOf, repaired);
+    });
+    const rebuilt = await mapLimited(histories, READ_CONCURRENCY, (history) => rebuildTrial(record, experimentPath, history, rowsOf, repaired));
+    for (const [i, history] of histories.entries()) {
+      const trial = rebuilt[i];
       applyErroredPolicy(trial, options, superseded);
       trials.push(trial);
       for (const started of history.liveStarts) {
@@ -104,6 +106,22 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
   const last = events[events.length - 1];
   const finished = last?.type === 'experiment_finished' && last.status === 'finished';
   return { record, searchState, trials, processes, finished, repaired, superseded };
+}
+
+const READ_CONCURRENCY = 16;
+
+/** `fn` over `items` with at most `limit` running at once; results in input order. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
 }
 
 async function readRecord(experimentPath: string): Promise<ExperimentFile> {
