@@ -4,7 +4,7 @@
  * search state, and each trial's results and checkpoints. Leftovers of the interruption
  * (torn last lines, half-copied checkpoints) are repaired on the way and listed.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   ExperimentRecord,
@@ -17,7 +17,7 @@ import type {
 } from '../../protocol/journal';
 import { compareKeys, getAt } from '../search/config_paths';
 import { planSearch } from '../search/variants';
-import { listCheckpoints, removeTempCheckpoints } from '../storage/checkpoints';
+import { TEMP_PREFIX, listCheckpoints, removeTempCheckpoints } from '../storage/checkpoints';
 import { EXPERIMENT_FILE, JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
 import { readJsonLines, trimTornLine } from '../storage/jsonl';
@@ -192,7 +192,7 @@ async function rebuildTrial(
   const rows = rowsOf.get(created.trial_id) ?? [];
   const lastRow = rows[rows.length - 1];
   const rowIteration = numberOr(lastRow?.training_iteration, 0);
-  const checkpoints = await rebuildCheckpoints(dir, history, rows, rowsOf, rowIteration, repaired);
+  const checkpoints = await rebuildCheckpoints(dir, history, rows, rowsOf, repaired);
   const trial: TrialRecord = {
     id: created.trial_id,
     index: created.index,
@@ -241,7 +241,6 @@ async function rebuildCheckpoints(
   history: TrialHistory,
   rows: readonly Row[],
   rowsOf: ReadonlyMap<string, Row[]>,
-  rowIteration: number,
   repaired: string[],
 ): Promise<CheckpointEntry[]> {
   const entries: CheckpointEntry[] = [];
@@ -255,10 +254,11 @@ async function rebuildCheckpoints(
       const donorRow = clone && findLast(rowsOf.get(clone.donorId) ?? [], (r) => r.checkpoint_dir_name === clone.donorCheckpoint);
       entries.push({ name, iteration: committed, metrics: donorRow ?? {} });
     } else {
-      // Committed just before the crash: its result row and journal line were still buffered.
-      const iteration = Math.max(rowIteration, entries[entries.length - 1]?.iteration ?? 0) + 1;
-      entries.push({ name, iteration, metrics: {} });
-      repaired.push(`counted ${history.created.trial_dir_name}/${name}, committed without a recorded result, as iteration ${iteration}`);
+      // Copied just before the crash, but its report was never acknowledged (the row is made
+      // durable before the ack): the worker will report it again, so it is not a checkpoint yet.
+      await rename(join(dir, name), join(dir, `${TEMP_PREFIX}unacknowledged_${name}`));
+      await removeTempCheckpoints(dir);
+      repaired.push(`removed ${history.created.trial_dir_name}/${name}: it was copied but its report was never acknowledged`);
     }
   }
   return entries;

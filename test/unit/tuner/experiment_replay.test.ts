@@ -257,7 +257,7 @@ test('a PBT clone takes its iteration from the commit event and its metrics from
   assert.equal(trial.iteration, 4);
 });
 
-test('a checkpoint committed just before the crash, with neither result row nor journal line, counts as the next iteration', async (t) => {
+test('a checkpoint copied just before the crash, whose report was never acknowledged, is removed rather than resumed from', async (t) => {
   const exp = new ExperimentFixture(t);
   const trial = exp.trial(0);
   exp.event({ type: 'trial_started', ts: 1010, trial_id: trial.id, grant, pids: [902] });
@@ -266,9 +266,10 @@ test('a checkpoint committed just before the crash, with neither result row nor 
 
   const replayed = await replayExperiment(exp.path, {});
 
-  assert.deepEqual(replayed.trials[0].checkpoints.map((c) => [c.name, c.iteration]), [['checkpoint_000000', 2], ['checkpoint_000001', 4]]);
-  assert.equal(replayed.trials[0].iteration, 4);
-  assert.ok(replayed.repaired.some((r) => r.includes('checkpoint_000001, committed without a recorded result, as iteration 4')));
+  assert.deepEqual(replayed.trials[0].checkpoints.map((c) => [c.name, c.iteration]), [['checkpoint_000000', 2]]);
+  assert.equal(replayed.trials[0].iteration, 3);
+  assert.ok(!existsSync(join(trial.dir, 'checkpoint_000001')), 'the unacknowledged copy is gone');
+  assert.ok(replayed.repaired.some((r) => r.includes('checkpoint_000001: it was copied but its report was never acknowledged')));
 });
 
 test('an experiment counts as finished only while experiment_finished with status finished is the last event', async (t) => {
