@@ -3,7 +3,7 @@
  * metric histories as they load (merged with points the store got meanwhile), then deltas
  * of the trials and points that changed. No vscode import, so it is tested in plain Node.
  */
-import type { DashboardExperiment, ExtensionToDashboard, PointsByTrial, TimelineEvent } from '../protocol/dashboard_messages';
+import type { DashboardExperiment, ExtensionToDashboard, PointColumns, PointsByTrial, TimelineEvent } from '../protocol/dashboard_messages';
 import type { ExperimentSummary, MetricPoint, TrialSummary } from '../protocol/runtime_api';
 
 /** The part of the store a feed reads. */
@@ -19,6 +19,15 @@ type Delta = Extract<ExtensionToDashboard, { type: 'delta' }>;
 
 function lastTs(points: readonly MetricPoint[]): number {
   return points.length ? points[points.length - 1].ts : -Infinity;
+}
+
+/** MetricPoint rows as the columns the dashboard messages carry (null where a row lacks a metric). */
+export function toColumns(points: readonly MetricPoint[]): PointColumns {
+  const names = new Set<string>();
+  for (const p of points) for (const k of Object.keys(p.values)) names.add(k);
+  const values: PointColumns['values'] = {};
+  for (const name of names) values[name] = points.map((p) => (name in p.values ? p.values[name] : null));
+  return { iteration: points.map((p) => p.iteration), timeTotalS: points.map((p) => p.timeTotalS), ts: points.map((p) => p.ts), values };
 }
 
 /** A loaded history, plus the live points that arrived after its last row. */
@@ -55,7 +64,7 @@ export class DashboardFeed {
     const points: PointsByTrial = {};
     for (const [id, history] of loaded) {
       const merged = mergeHistory(history, this.source.points(this.experimentPath, id));
-      points[id] = merged;
+      points[id] = toColumns(merged);
       this.sentUpTo.set(id, lastTs(merged));
     }
     return { type: 'history', points, pending };
@@ -78,7 +87,7 @@ export class DashboardFeed {
       const upTo = this.sentUpTo.get(t.id) ?? -Infinity;
       if (lastTs(points) > upTo) {
         const fresh = points.filter((p) => p.ts > upTo);
-        delta.points[t.id] = fresh;
+        delta.points[t.id] = toColumns(fresh);
         this.sentUpTo.set(t.id, lastTs(fresh));
       }
     }

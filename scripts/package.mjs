@@ -26,6 +26,8 @@ const REQUIRED = [
   'extension/dist/runtime/cli.js',
   'extension/dist/runtime/clients/node/tunekit/index.js',
   'extension/dist/runtime/clients/python/tunekit/__init__.py',
+  'extension/dist/webview/dashboard.js',
+  'extension/dist/webview/dashboard.css',
   'extension/runtime/spec/schema.json',
   'extension/resources/tunekit.svg',
 ];
@@ -134,23 +136,28 @@ function smokeRun(vsix) {
   }
 }
 
-/** Builds and checks the vsix; returns where it is, its size and its files. */
-export function packageVsix({ smoke = true, log = (line) => process.stderr.write(`[package] ${line}\n`) } = {}) {
+/**
+ * Builds and checks the vsix; returns where it is, its size and its files. `out` keeps a run's
+ * vsix apart from another run's (the UI runner and the bench each pack their own).
+ */
+export function packageVsix({ smoke = true, out = VSIX, log = (line) => process.stderr.write(`[package] ${line}\n`) } = {}) {
   log('building');
   run(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const foreign = jsFiles(join(root, 'dist')).flatMap((f) => foreignRequires(f).map((m) => `${relative(root, f)} requires ${m}`));
   if (foreign.length) throw new Error(`the bundles need modules that do not ship (bundle them):\n  ${foreign.join('\n  ')}`);
-  rmSync(VSIX, { force: true });
-  log(`packing ${relative(root, VSIX)}`);
-  run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--out', VSIX]);
-  const names = zipEntries(VSIX).entries.map((e) => e.name);
+  rmSync(out, { force: true });
+  log(`packing ${out}`);
+  // The README's screenshots (docs/) stay in the repository; with no repository URL to point
+  // them at, vsce would refuse the relative links, so they are left as written.
+  run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
+  const names = zipEntries(out).entries.map((e) => e.name);
   const problems = contentProblems(names);
-  if (problems.length) throw new Error(`${relative(root, VSIX)} is not what should ship:\n  ${problems.join('\n  ')}`);
+  if (problems.length) throw new Error(`${out} is not what should ship:\n  ${problems.join('\n  ')}`);
   if (smoke) {
     log('running an experiment with the CLI unpacked from it');
-    smokeRun(VSIX);
+    smokeRun(out);
   }
-  return { path: VSIX, bytes: statSync(VSIX).size, files: names.filter((n) => n.startsWith('extension/')) };
+  return { path: out, bytes: statSync(out).size, files: names.filter((n) => n.startsWith('extension/')) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -45,7 +45,7 @@ function tapCount(lines, key) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exit = 0;
 
-const nodeLayers = layers.length ? layers.filter((l) => l !== 'e2e') : ['unit', 'runtime'];
+const nodeLayers = layers.length ? layers.filter((l) => l !== 'e2e') : ['unit', 'runtime', 'security', 'browser'];
 const files = nodeLayers.flatMap((l) => testFiles(join(base, l)));
 if (nodeLayers.length) {
   if (files.length === 0) {

@@ -5,8 +5,10 @@ import { resolveWorkerCommand } from '../../runtime/tuner/worker_command';
 import type { BenchContext, BenchOutcome } from './bench_context';
 import { carrySections } from './benchmarks_file';
 import { renderBenchmarks } from './benchmarks_markdown';
+import { runDashboardBench } from './dashboard_render';
 import { loadAverageNow, machineFacts } from './machine_facts';
 import { runOverheadBench } from './overhead';
+import { runPackageBench } from './package_size';
 import { runResumeBench } from './resume_time';
 import { snapshotRuntime } from './runtime_snapshot';
 import { runThroughputBench } from './throughput';
@@ -17,14 +19,18 @@ const FULL = {
   throughput: { workers: 16, reportsEach: 5000, pipeRepeats: 3, echoRepeats: 1 },
   quality: { trials: 16, epochs: 15, reductionFactor: 3, seeds: [0, 1, 2], target: 0.97 },
   resume: { trials: 1000, pending: 10, results: 100, repeats: 5 },
+  dashboard: { trials: 1000, points: 200, running: 16, renderRepeats: 5, liveSeconds: 10 },
+  package: { windows: 5 },
 };
 const QUICK = {
   overhead: { trials: 64, sleepS: 0.5, slots: 16, spawnSamples: 10 },
   throughput: { workers: 16, reportsEach: 1000, pipeRepeats: 1, echoRepeats: 1 },
   quality: { trials: 16, epochs: 10, reductionFactor: 3, seeds: [0], target: 0.97 },
   resume: { trials: 200, pending: 10, results: 100, repeats: 2 },
+  dashboard: { trials: 1000, points: 200, running: 16, renderRepeats: 2, liveSeconds: 4 },
+  package: { windows: 2 },
 };
-const BENCHES = ['overhead', 'throughput', 'quality', 'resume'] as const;
+const BENCHES = ['overhead', 'throughput', 'quality', 'resume', 'dashboard', 'package'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE = `usage: node scripts/bench.mjs [--quick] [--only ${BENCHES.join('|')}]`;
@@ -39,6 +45,10 @@ function runBench(name: BenchName, ctx: BenchContext, sizes: typeof FULL): Promi
       return runQualityBench(ctx, sizes.quality);
     case 'resume':
       return runResumeBench(ctx, sizes.resume);
+    case 'dashboard':
+      return runDashboardBench(ctx, sizes.dashboard);
+    case 'package':
+      return runPackageBench(ctx, sizes.package);
   }
 }
 

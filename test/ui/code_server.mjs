@@ -2,7 +2,7 @@
 // empty user-data and extension folders, no smoke-test driver (so toasts and dialogs show),
 // everything it starts in one process group, and the runtime's socket under the run's folder.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -146,6 +146,20 @@ export function runtimeLogs(runDir) {
   for (const dir of readdirSync(base).filter((d) => d.startsWith('tunekit-'))) {
     for (const ws of readdirSync(join(base, dir))) {
       for (const file of readdirSync(join(base, dir, ws)).filter((f) => f.endsWith('.log'))) found.push(join(base, dir, ws, file));
+    }
+  }
+  return found;
+}
+
+/** The extension's log channel files (one folder per extension host, so a window reload adds one). */
+export function extensionLogs(runDir) {
+  const logs = join(runDir, 'ud', 'logs');
+  if (!existsSync(logs)) return [];
+  const found = [];
+  for (const session of readdirSync(logs)) {
+    for (const host of readdirSync(join(logs, session)).filter((d) => d.startsWith('exthost'))) {
+      const file = join(logs, session, host, 'tunekit.tunekit', 'Tunekit.log');
+      if (existsSync(file)) found.push({ file, name: `extension-${session}-${host}.log` });
     }
   }
   return found;

@@ -1,12 +1,10 @@
 // Collects every Content-Security-Policy violation in every frame of the page, and tells
-// ours (a Tunekit webview and the frames inside it) from the workbench's own.
-const EXTENSION_ID = 'tunekit.tunekit';
+// those in a Tunekit webview (VS Code names the extension in the webview frame's URL) and
+// the frames inside it from the workbench's own.
+const WEBVIEW_OF_TUNEKIT = /\/webview\/browser\/pre\/index\.html\?.*extensionId=tunekit\.tunekit(&|$)/;
 
 function inTunekitWebview(frame) {
-  for (let f = frame; f; f = f.parentFrame()) {
-    const url = f.url();
-    if (url.includes('webview') && url.includes(`extensionId=${EXTENSION_ID}`)) return true;
-  }
+  for (let f = frame; f; f = f.parentFrame()) if (WEBVIEW_OF_TUNEKIT.test(f.url())) return true;
   return false;
 }
 
@@ -17,23 +15,28 @@ export async function watchCsp(context) {
     violations.push({ ...v, frameUrl: frame?.url(), ours: frame ? inTunekitWebview(frame) : false });
   });
   await context.addInitScript(() => {
-    document.addEventListener(
-      'securitypolicyviolation',
-      (e) => {
-        const report = window.tunekitReportCsp;
-        if (typeof report !== 'function') return;
-        void report({
-          documentURI: e.documentURI,
-          directive: e.effectiveDirective || e.violatedDirective,
-          blockedURI: e.blockedURI,
-          sourceFile: e.sourceFile,
-          line: e.lineNumber,
-          sample: e.sample,
-          disposition: e.disposition,
-        });
-      },
-      true,
-    );
+    const onViolation = (e) => {
+      const report = window.tunekitReportCsp;
+      if (typeof report !== 'function') return;
+      void report({
+        documentURI: e.documentURI,
+        directive: e.effectiveDirective || e.violatedDirective,
+        blockedURI: e.blockedURI,
+        sourceFile: e.sourceFile,
+        line: e.lineNumber,
+        sample: e.sample,
+        disposition: e.disposition,
+      });
+    };
+    const listen = () => document.addEventListener('securitypolicyviolation', onViolation, true);
+    listen();
+    // A webview writes its page with document.open(), which drops every listener: listen again.
+    const open = Document.prototype.open;
+    Document.prototype.open = function openAndListen(...args) {
+      const opened = open.apply(this, args);
+      if (this === document) listen();
+      return opened;
+    };
   });
   return violations;
 }

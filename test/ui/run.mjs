@@ -5,10 +5,11 @@
 // code-server logs, CSP violations). Ends with `N passed, N failed`; exits non-zero on failure.
 //   node test/ui/run.mjs [scenario …]          (npm run test:ui)
 //   TUNEKIT_UI_ARTIFACTS=<dir>  TUNEKIT_UI_TIMEOUT_S=<whole run, default 600>  TUNEKIT_UI_KEEP=1
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { packageVsix } from '../../scripts/package.mjs';
+import { packageVsix, VSIX } from '../../scripts/package.mjs';
 import { CHROMIUM, ensureTools } from '../e2e/tools.mjs';
 import { openSession } from './session.mjs';
 import { SCENARIOS } from './scenarios/index.mjs';
@@ -28,12 +29,15 @@ const chosen = wanted.length ? SCENARIOS.filter((s) => wanted.includes(s.name)) 
 
 let browser;
 let current;
+/** This run's own vsix, so that a concurrent run or `npm run package` cannot swap it mid-run. */
+const vsixDir = mkdtempSync(join(tmpdir(), 'tunekit-ui-vsix-'));
 const results = [];
 
 async function cleanUp() {
   await current?.close().catch((e) => say(`cleanup: ${e.message}`));
   current = undefined;
   await browser?.close().catch(() => undefined);
+  rmSync(vsixDir, { recursive: true, force: true });
 }
 
 async function abort(why, code) {
@@ -82,7 +86,7 @@ async function runScenario(scenario, tools, vsix) {
 async function main() {
   mkdirSync(artifactsRoot, { recursive: true });
   const tools = ensureTools(say);
-  const { path: vsix, bytes } = packageVsix({ log: say });
+  const { path: vsix, bytes } = packageVsix({ out: join(vsixDir, basename(VSIX)), log: say });
   say(`${vsix} (${(bytes / 1024 / 1024).toFixed(2)} MiB)`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,

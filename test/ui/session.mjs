@@ -1,31 +1,18 @@
 // One scenario's world: a copy of examples/ as the workspace, the vsix installed into fresh
 // folders, a code-server, and a browser page on it. close() always kills every process the
 // scenario started and leaves the logs, screenshots and CSP report in its artefact folder.
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { prepareAndInstall, runtimeLogs, startCodeServer, stopAll } from './code_server.mjs';
+import { extensionLogs, prepareAndInstall, runtimeLogs, startCodeServer, stopAll } from './code_server.mjs';
 import { watchCsp } from './csp_watch.mjs';
+import { exposeTestHook } from './dashboard.mjs';
 import { installRowReader, waitForWorkbench } from './workbench.mjs';
 
 const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 function copyExamples(workspace) {
   cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !/(^|\/)(tunekit_results|__pycache__)(\/|$)/.test(src) });
-}
-
-/** The extension host's log channels (one folder per extension host, so a reload adds one). */
-function extensionLogs(runDir) {
-  const logs = join(runDir, 'ud', 'logs');
-  if (!existsSync(logs)) return [];
-  const found = [];
-  for (const session of readdirSync(logs)) {
-    for (const host of readdirSync(join(logs, session)).filter((d) => d.startsWith('exthost'))) {
-      const file = join(logs, session, host, 'tunekit.tunekit', 'Tunekit.log');
-      if (existsSync(file)) found.push({ file, name: `extension-${session}-${host}.log` });
-    }
-  }
-  return found;
 }
 
 export async function openSession({ scenario, tools, vsix, browser, artifacts, say }) {
@@ -58,18 +45,13 @@ export async function openSession({ scenario, tools, vsix, browser, artifacts, s
       const manifest = JSON.parse(readFileSync(join(session.extensionDir, 'package.json'), 'utf8'));
       return (manifest.contributes?.commands ?? []).find((c) => c.command === id);
     },
-    /** "Tunekit: Run Experiment": what the palette lists. */
-    commandTitle(id) {
-      const c = session.contributedCommand(id);
-      if (!c) throw new Error(`the installed extension does not contribute ${id}`);
-      return c.category ? `${c.category}: ${c.title}` : c.title;
-    },
     /** The extension's own log lines, across reloads. */
     extensionLog() {
       return extensionLogs(runDir).map((l) => readFileSync(l.file, 'utf8')).join('');
     },
     async close() {
-      await context?.close().catch(() => undefined);
+      // A browser stuck on a dead server must not keep the processes alive: close it for 10 s at most.
+      await Promise.race([context?.close().catch(() => undefined), new Promise((r) => setTimeout(r, 10_000).unref())]);
       await stopAll(runDir, pgid);
       const copy = (from, name) => existsSync(from) && copyFileSync(from, join(artifacts, name));
       copy(join(runDir, 'cs.log'), 'code-server.log');
@@ -89,6 +71,7 @@ export async function openSession({ scenario, tools, vsix, browser, artifacts, s
     session.base = server.base;
     context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
     session.violations = await watchCsp(context);
+    await exposeTestHook(context);
     session.page = await context.newPage();
     await installRowReader(session.page);
     await session.page.goto(`${server.base}/?folder=${encodeURIComponent(workspace)}`);

@@ -69,12 +69,26 @@ export function lens(page, title) {
 
 /** Lenses sit above line 1, where the editor drops them from the DOM once it scrolls a little. */
 export async function clickLens(page, title, timeout = 20_000) {
-  const editor = await page.locator('.editor-instance .monaco-editor .lines-content').first().boundingBox();
-  if (editor) {
-    await page.mouse.move(editor.x + 200, editor.y + 100);
+  const scrollToTop = async () => {
+    const editor = await page.locator('.editor-instance .monaco-editor .lines-content').first().boundingBox();
+    if (!editor) return;
+    await page.mouse.move(editor.x + 200, editor.y + 60);
     await page.mouse.wheel(0, -2000);
+  };
+  await scrollToTop();
+  try {
+    await lens(page, title).click({ timeout: timeout / 2 });
+  } catch {
+    await page.keyboard.press('Escape');
+    await scrollToTop();
+    const seen = await page.evaluate(() => ({
+      lenses: [...document.querySelectorAll('.monaco-editor .codelens-decoration')].map((e) => e.textContent),
+      firstLineTop: document.querySelector('.editor-instance .monaco-editor .view-line')?.getBoundingClientRect().top,
+    }));
+    await lens(page, title).click({ timeout: timeout / 2 }).catch((e) => {
+      throw new Error(`no "${title}" lens to click (lenses shown: ${JSON.stringify(seen)}): ${e.message.split('\n')[0]}`);
+    });
   }
-  await lens(page, title).click({ timeout });
 }
 
 export function pane(page, name) {

@@ -1,5 +1,5 @@
 /** The experiment's best-so-far curve: the best standing result over wall-clock time. */
-import type { MetricPoint } from '../../protocol/runtime_api';
+import type { PointColumns } from '../../protocol/dashboard_messages';
 
 export interface BestPoint {
   /** Seconds since the experiment started. */
@@ -9,50 +9,63 @@ export interface BestPoint {
 }
 
 /**
- * One point per improvement (a step curve), plus one at `until` so the last best reaches
- * the present. `current` holds each trial's standing rows (superseded ones removed).
+ * The rows where a trial beat its own best so far, in time order. A new experiment-wide
+ * best is always one of these, so the curve is built from them alone; the page keeps one
+ * run per trial and rebuilds it only when the trial's rows change.
  */
-export function bestSoFar(
-  current: ReadonlyMap<string, readonly MetricPoint[]>,
-  metric: string,
-  mode: 'min' | 'max',
-  startedAt: number,
-  until?: number,
-): BestPoint[] {
-  const all: Array<{ ts: number; y: number; trialId: string }> = [];
-  for (const [trialId, points] of current) {
-    for (const p of points) {
-      const y = p.values[metric];
-      if (typeof y === 'number' && Number.isFinite(y)) all.push({ ts: p.ts, y, trialId });
+export interface BestRun {
+  trialId: string;
+  ts: number[];
+  y: number[];
+}
+
+/** `current`: the indices of the trial's standing rows, in time order. */
+export function bestRun(trialId: string, columns: PointColumns, current: readonly number[], metric: string, mode: 'min' | 'max'): BestRun | undefined {
+  const run: BestRun = { trialId, ts: [], y: [] };
+  const values = columns.values[metric] ?? [];
+  for (const row of current) {
+    const y = values[row];
+    if (typeof y !== 'number' || !Number.isFinite(y)) continue;
+    const best = run.y[run.y.length - 1];
+    if (best === undefined || (mode === 'max' ? y > best : y < best)) {
+      run.ts.push(columns.ts[row]);
+      run.y.push(y);
     }
   }
-  all.sort((a, b) => a.ts - b.ts);
-  const better = mode === 'max' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
-  const out: BestPoint[] = [];
-  for (const r of all) {
-    const last = out[out.length - 1];
-    if (!last || better(r.y, last.y)) out.push({ x: r.ts - startedAt, y: r.y, trialId: r.trialId });
-  }
-  const last = out[out.length - 1];
-  if (last && until !== undefined && until - startedAt > last.x) out.push({ x: until - startedAt, y: last.y, trialId: last.trialId });
-  return out;
+  return run.ts.length ? run : undefined;
 }
 
 /**
- * The rows where a trial beat its own best so far. A new experiment-wide best is always one
- * of these, so the best-so-far curve can be built from them alone, without every row.
+ * One point per improvement (a step curve), plus one at `until` so the last best reaches
+ * the present. Rows that cannot beat a trial which ended before their trial began are
+ * dropped before sorting, which leaves few rows when trials run in waves.
  */
-export function ownImprovements(current: readonly MetricPoint[], metric: string, mode: 'min' | 'max'): MetricPoint[] {
-  const out: MetricPoint[] = [];
-  let best: number | undefined;
-  for (const p of current) {
-    const y = p.values[metric];
-    if (typeof y !== 'number' || !Number.isFinite(y)) continue;
-    if (best === undefined || (mode === 'max' ? y > best : y < best)) {
-      best = y;
-      out.push(p);
+export function bestSoFar(runs: readonly BestRun[], mode: 'min' | 'max', startedAt: number, until?: number): BestPoint[] {
+  const better = mode === 'max' ? (a: number, b: number) => a > b : (a: number, b: number) => a < b;
+  const first = (r: BestRun) => r.ts[0];
+  const last = (r: BestRun) => r.ts[r.ts.length - 1];
+  const byFirst = [...runs].sort((a, b) => first(a) - first(b));
+  const byLast = [...runs].sort((a, b) => last(a) - last(b));
+  const candidates: Array<{ ts: number; y: number; trialId: string }> = [];
+  let bar: number | undefined;
+  let ended = 0;
+  for (const run of byFirst) {
+    for (; ended < byLast.length && last(byLast[ended]) < first(run); ended++) {
+      const best = byLast[ended].y[byLast[ended].y.length - 1];
+      if (bar === undefined || better(best, bar)) bar = best;
     }
+    run.y.forEach((y, i) => {
+      if (bar === undefined || better(y, bar)) candidates.push({ ts: run.ts[i], y, trialId: run.trialId });
+    });
   }
+  candidates.sort((a, b) => a.ts - b.ts);
+  const out: BestPoint[] = [];
+  for (const c of candidates) {
+    const prev = out[out.length - 1];
+    if (!prev || better(c.y, prev.y)) out.push({ x: c.ts - startedAt, y: c.y, trialId: c.trialId });
+  }
+  const end = out[out.length - 1];
+  if (end && until !== undefined && until - startedAt > end.x) out.push({ x: until - startedAt, y: end.y, trialId: end.trialId });
   return out;
 }
 

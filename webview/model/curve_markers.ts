@@ -2,8 +2,9 @@
  * Where to mark a trial's curve: restores from a checkpoint (after a failure, a promotion
  * or a PBT exploit) and early stops by a scheduler, each with the sentence its tooltip shows.
  */
-import type { MetricPoint, TrialSummary } from '../../protocol/runtime_api';
-import { xOf, type XAxis } from './series';
+import type { PointColumns } from '../../protocol/dashboard_messages';
+import type { TrialSummary } from '../../protocol/runtime_api';
+import { valueAt, xColumn, type XAxis } from './series';
 
 export interface CurveMarker {
   x: number;
@@ -13,13 +14,13 @@ export interface CurveMarker {
   text: string;
 }
 
-/** The standing row at `iteration`, else the last one before it, else the first. */
-function rowAt(current: readonly MetricPoint[], iteration: number, metric: string): MetricPoint | undefined {
-  let found: MetricPoint | undefined;
-  for (const p of current) {
-    if (typeof p.values[metric] !== 'number') continue;
-    if (p.iteration <= iteration || !found) found = p;
-    if (p.iteration >= iteration) break;
+/** The standing row at `iteration` (with a value of `metric`), else the last one before it, else the first. */
+function rowAt(columns: PointColumns, current: readonly number[], iteration: number, metric: string): number | undefined {
+  let found: number | undefined;
+  for (const row of current) {
+    if (valueAt(columns, metric, row) === undefined) continue;
+    if (columns.iteration[row] <= iteration || found === undefined) found = row;
+    if (columns.iteration[row] >= iteration) break;
   }
   return found;
 }
@@ -37,11 +38,12 @@ function earlyStops(trial: TrialSummary): Array<{ iteration: number; text: strin
   return [];
 }
 
-export function curveMarkers(trial: TrialSummary, current: readonly MetricPoint[], metric: string, axis: XAxis): CurveMarker[] {
+/** `current`: the indices of the trial's standing rows. */
+export function curveMarkers(trial: TrialSummary, columns: PointColumns, current: readonly number[], metric: string, axis: XAxis): CurveMarker[] {
   const markers: CurveMarker[] = [];
   const place = (iteration: number, kind: CurveMarker['kind'], text: string) => {
-    const row = rowAt(current, iteration, metric);
-    if (row) markers.push({ x: xOf(row, axis), y: row.values[metric], trialId: trial.id, kind, text });
+    const row = rowAt(columns, current, iteration, metric);
+    if (row !== undefined) markers.push({ x: xColumn(columns, axis)[row], y: valueAt(columns, metric, row)!, trialId: trial.id, kind, text });
   };
   for (const r of trial.restores) place(r.iteration, 'restore', restoreText(r));
   for (const s of earlyStops(trial)) place(s.iteration, 'stop', s.text);

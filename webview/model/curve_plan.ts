@@ -1,13 +1,15 @@
 /**
- * Which learning curves chart.js draws as datasets and which the page paints as one cached
- * layer underneath. Updating a chart costs per dataset, so with 1,000 trials only the few
- * that matter now (running, selected, best, hovered) are datasets; the rest are background,
- * downsampled with LTTB. Small experiments draw every trial as a dataset.
+ * How each learning curve is drawn. chart.js costs per dataset on every update, so only
+ * the emphasised curves (best, selected, hovered) are datasets, with tooltips; running
+ * trials are painted fresh on each redraw (the live layer), and everything else is one
+ * cached bitmap (the background), downsampled with LTTB. Hovering near any painted curve
+ * promotes it to a dataset, so every curve still gets its tooltip.
  */
-import type { MetricPoint, TrialSummary } from '../../protocol/runtime_api';
+import type { PointColumns } from '../../protocol/dashboard_messages';
+import type { TrialSummary } from '../../protocol/runtime_api';
 import { curveMarkers, type CurveMarker } from './curve_markers';
-import { lttb, pointsPerCurve } from './lttb';
-import { splitSuperseded, toXY, type SplitPoints, type XAxis, type XY } from './series';
+import { lttbIndices, pointsPerCurve } from './lttb';
+import { NO_POINTS, splitSuperseded, toXY, xColumn, type SplitRows, type XAxis, type XY } from './series';
 
 export type CurveRole = 'best' | 'selected' | 'hovered' | 'running' | 'other';
 
@@ -18,7 +20,11 @@ export interface CurveLine {
 }
 
 export interface CurvePlan {
+  /** Drawn by chart.js: best, selected, hovered. */
   foreground: CurveLine[];
+  /** Running trials, painted on every redraw. */
+  live: CurveLine[];
+  /** The rest, painted once into a cached bitmap. */
   background: CurveLine[];
   /** Rows a restore replaced, drawn dashed and faint beneath everything. */
   superseded: Array<{ trialId: string; points: XY[] }>;
@@ -28,7 +34,7 @@ export interface CurvePlan {
 
 export interface CurveInput {
   trials: readonly TrialSummary[];
-  points: ReadonlyMap<string, readonly MetricPoint[]>;
+  points: ReadonlyMap<string, PointColumns>;
   metric: string;
   axis: XAxis;
   selection: ReadonlySet<string>;
@@ -36,66 +42,74 @@ export interface CurveInput {
   hoverId?: string;
 }
 
-/** Up to this many trials, every one is a dataset with its own tooltip. */
-export const ALL_FOREGROUND_LIMIT = 24;
-/** Foreground curves keep at most this many points each. */
+/** Dataset and live curves keep at most this many points each. */
 const FOREGROUND_POINTS = 600;
 
 type Bounds = CurvePlan['bounds'];
 
+/** A trial's standing curve as two dense columns, so downsampling allocates only what it keeps. */
 interface SeriesEntry {
-  current: XY[];
+  xs: number[];
+  ys: number[];
   superseded: XY[][];
   /** Over current and superseded points; computed once, as it costs a pass over every row. */
   bounds: Bounds;
   thinned?: { threshold: number; points: XY[] };
 }
 
-function boundsOf(runs: XY[][]): Bounds {
-  const b = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity };
-  for (const run of runs) {
-    for (const p of run) {
-      if (p.x < b.xMin) b.xMin = p.x;
-      if (p.x > b.xMax) b.xMax = p.x;
-      if (p.y < b.yMin) b.yMin = p.y;
-      if (p.y > b.yMax) b.yMax = p.y;
-    }
-  }
-  return b;
-}
-
 interface Cached {
-  source: readonly MetricPoint[];
+  source: PointColumns;
   length: number;
-  split: SplitPoints;
+  split: SplitRows;
   byKey: Map<string, SeriesEntry>;
 }
 
-/** Per-trial split and series, recomputed only when the trial's points change. */
+function seriesOf(columns: PointColumns, split: SplitRows, metric: string, axis: XAxis): SeriesEntry {
+  const x = xColumn(columns, axis);
+  const b = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity };
+  const grow = (px: number, py: number) => {
+    if (px < b.xMin) b.xMin = px;
+    if (px > b.xMax) b.xMax = px;
+    if (py < b.yMin) b.yMin = py;
+    if (py > b.yMax) b.yMax = py;
+  };
+  const xs: number[] = [];
+  const ys: number[] = [];
+  const values = columns.values[metric] ?? [];
+  for (const row of split.current) {
+    const y = values[row];
+    if (typeof y !== 'number' || !Number.isFinite(y)) continue;
+    xs.push(x[row]);
+    ys.push(y);
+    grow(x[row], y);
+  }
+  const superseded = split.superseded.map((rows) => toXY(columns, rows, metric, axis)).filter((run) => run.length > 0);
+  for (const run of superseded) for (const p of run) grow(p.x, p.y);
+  return { xs, ys, superseded, bounds: b };
+}
+
+/** Per-trial split and series, recomputed only when the trial's rows change. */
 export class SeriesCache {
   private readonly cache = new Map<string, Cached>();
 
-  split(trialId: string, points: readonly MetricPoint[]): SplitPoints {
-    return this.entry(trialId, points).split;
+  split(trialId: string, columns: PointColumns): SplitRows {
+    return this.entry(trialId, columns).split;
   }
 
-  series(trialId: string, points: readonly MetricPoint[], metric: string, axis: XAxis): SeriesEntry {
-    const entry = this.entry(trialId, points);
+  series(trialId: string, columns: PointColumns, metric: string, axis: XAxis): SeriesEntry {
+    const entry = this.entry(trialId, columns);
     const key = `${axis}\u0000${metric}`;
     let s = entry.byKey.get(key);
-    if (!s) {
-      const current = toXY(entry.split.current, metric, axis);
-      const superseded = entry.split.superseded.map((r) => toXY(r, metric, axis)).filter((r) => r.length);
-      s = { current, superseded, bounds: boundsOf([current, ...superseded]) };
-      entry.byKey.set(key, s);
-    }
+    if (!s) entry.byKey.set(key, (s = seriesOf(columns, entry.split, metric, axis)));
     return s;
   }
 
-  /** The current series downsampled; the same array until the points or the threshold change. */
-  thinned(trialId: string, points: readonly MetricPoint[], metric: string, axis: XAxis, threshold: number): XY[] {
-    const s = this.series(trialId, points, metric, axis);
-    if (s.thinned?.threshold !== threshold) s.thinned = { threshold, points: lttb(s.current, threshold) };
+  /** The standing curve downsampled; the same array until the rows or the threshold change. */
+  thinned(trialId: string, columns: PointColumns, metric: string, axis: XAxis, threshold: number): XY[] {
+    const s = this.series(trialId, columns, metric, axis);
+    if (s.thinned?.threshold !== threshold) {
+      s.thinned = { threshold, points: lttbIndices(s.xs, s.ys, threshold).map((i) => ({ x: s.xs[i], y: s.ys[i] })) };
+    }
     return s.thinned.points;
   }
 
@@ -104,10 +118,11 @@ export class SeriesCache {
     for (const id of this.cache.keys()) if (!ids.has(id)) this.cache.delete(id);
   }
 
-  private entry(trialId: string, points: readonly MetricPoint[]): Cached {
+  /** Rows are appended in place, so their count tells a changed trial from an unchanged one. */
+  private entry(trialId: string, columns: PointColumns): Cached {
     let e = this.cache.get(trialId);
-    if (!e || e.source !== points || e.length !== points.length) {
-      e = { source: points, length: points.length, split: splitSuperseded(points), byKey: new Map() };
+    if (!e || e.source !== columns || e.length !== columns.ts.length) {
+      e = { source: columns, length: columns.ts.length, split: splitSuperseded(columns.iteration), byKey: new Map() };
       this.cache.set(trialId, e);
     }
     return e;
@@ -123,15 +138,14 @@ function roleOf(t: TrialSummary, input: CurveInput): CurveRole {
 }
 
 export function planCurves(input: CurveInput, cache: SeriesCache): CurvePlan {
-  const allForeground = input.trials.length <= ALL_FOREGROUND_LIMIT;
   const foreground: CurveLine[] = [];
+  const live: CurveLine[] = [];
   const backgroundIds: TrialSummary[] = [];
   const superseded: CurvePlan['superseded'] = [];
   const markers: CurveMarker[] = [];
   const bounds = { xMin: Infinity, xMax: -Infinity, yMin: Infinity, yMax: -Infinity };
-  const empty: readonly MetricPoint[] = [];
   for (const t of input.trials) {
-    const points = input.points.get(t.id) ?? empty;
+    const points = input.points.get(t.id) ?? NO_POINTS;
     const series = cache.series(t.id, points, input.metric, input.axis);
     const b = series.bounds;
     bounds.xMin = Math.min(bounds.xMin, b.xMin);
@@ -139,18 +153,18 @@ export function planCurves(input: CurveInput, cache: SeriesCache): CurvePlan {
     bounds.yMin = Math.min(bounds.yMin, b.yMin);
     bounds.yMax = Math.max(bounds.yMax, b.yMax);
     for (const run of series.superseded) superseded.push({ trialId: t.id, points: run });
-    markers.push(...curveMarkers(t, cache.split(t.id, points).current, input.metric, input.axis));
+    if (t.restores.length || t.decisions.length || t.stoppedEarly) markers.push(...curveMarkers(t, points, cache.split(t.id, points).current, input.metric, input.axis));
     const role = roleOf(t, input);
-    if (series.current.length === 0) continue;
-    if (allForeground || role !== 'other') foreground.push({ trialId: t.id, role, points: cache.thinned(t.id, points, input.metric, input.axis, FOREGROUND_POINTS) });
-    else backgroundIds.push(t);
+    if (series.xs.length === 0) continue;
+    if (role === 'other') backgroundIds.push(t);
+    else (role === 'running' ? live : foreground).push({ trialId: t.id, role, points: cache.thinned(t.id, points, input.metric, input.axis, FOREGROUND_POINTS) });
   }
   const perCurve = pointsPerCurve(backgroundIds.length);
   const background = backgroundIds.map((t) => ({
     trialId: t.id,
     role: 'other' as const,
-    points: cache.thinned(t.id, input.points.get(t.id) ?? empty, input.metric, input.axis, perCurve),
+    points: cache.thinned(t.id, input.points.get(t.id) ?? NO_POINTS, input.metric, input.axis, perCurve),
   }));
   if (bounds.xMin === Infinity) Object.assign(bounds, { xMin: 0, xMax: 1, yMin: 0, yMax: 1 });
-  return { foreground, background, superseded, markers, bounds };
+  return { foreground, live, background, superseded, markers, bounds };
 }

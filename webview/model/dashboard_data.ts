@@ -3,8 +3,8 @@
  * replaces it, histories replace one trial's points, deltas patch it. It records what
  * changed, so the views redraw only that, at their own pace.
  */
-import type { DashboardExperiment, ExtensionToDashboard, TimelineEvent } from '../../protocol/dashboard_messages';
-import type { MetricPoint, TrialSummary } from '../../protocol/runtime_api';
+import type { DashboardExperiment, ExtensionToDashboard, PointColumns, TimelineEvent } from '../../protocol/dashboard_messages';
+import type { TrialSummary } from '../../protocol/runtime_api';
 
 export interface DataChanges {
   /** A snapshot replaced everything. */
@@ -26,7 +26,8 @@ function noChanges(reset: boolean): DataChanges {
 export class DashboardData {
   experiment: DashboardExperiment | undefined;
   readonly trials = new Map<string, TrialSummary>();
-  readonly points = new Map<string, MetricPoint[]>();
+  /** Rows per trial, as columns; deltas append to them in place. */
+  readonly points = new Map<string, PointColumns>();
   timeline: TimelineEvent[] = [];
   /** Trials whose histories are still loading. */
   pendingHistories = 0;
@@ -49,8 +50,8 @@ export class DashboardData {
         this.ordered = undefined;
         return;
       case 'history':
-        for (const [id, points] of Object.entries(message.points)) {
-          this.points.set(id, points);
+        for (const [id, columns] of Object.entries(message.points)) {
+          this.points.set(id, columns);
           this.changes.points.add(id);
         }
         this.pendingHistories = message.pending;
@@ -66,7 +67,7 @@ export class DashboardData {
           this.trials.set(t.id, t);
           this.changes.trials.add(t.id);
         }
-        for (const [id, points] of Object.entries(message.points)) this.append(id, points);
+        for (const [id, columns] of Object.entries(message.points)) this.append(id, columns);
         if (message.timeline.length) {
           this.timeline.push(...message.timeline);
           this.changes.timeline = true;
@@ -76,15 +77,24 @@ export class DashboardData {
     }
   }
 
-  /** A point at or before the last one's timestamp was already delivered (history and live overlap). */
-  private append(id: string, points: readonly MetricPoint[]): void {
+  /** A row at or before the last one's timestamp was already delivered (history and live overlap). */
+  private append(id: string, fresh: PointColumns): void {
     let list = this.points.get(id);
-    if (!list) this.points.set(id, (list = []));
-    const last = list.length ? list[list.length - 1].ts : -Infinity;
-    const fresh = points.filter((p) => p.ts > last);
-    if (fresh.length === 0) return;
-    list.push(...fresh);
-    this.changes.points.add(id);
+    if (!list) this.points.set(id, (list = { iteration: [], timeTotalS: [], ts: [], values: {} }));
+    const last = list.ts.length ? list.ts[list.ts.length - 1] : -Infinity;
+    const before = list.ts.length;
+    for (let i = 0; i < fresh.ts.length; i++) {
+      if (fresh.ts[i] <= last) continue;
+      list.iteration.push(fresh.iteration[i]);
+      list.timeTotalS.push(fresh.timeTotalS[i]);
+      list.ts.push(fresh.ts[i]);
+      for (const name of Object.keys(fresh.values)) {
+        // A metric first seen now: the rows before it lacked it.
+        list.values[name] ??= new Array<number | null>(list.ts.length - 1).fill(null);
+      }
+      for (const [name, column] of Object.entries(list.values)) column.push(fresh.values[name]?.[i] ?? null);
+    }
+    if (list.ts.length > before) this.changes.points.add(id);
   }
 
   /** What changed since the last call. */

@@ -15,8 +15,9 @@ export function formatValue(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** `1h 02m`, `3m 05s`, `42s`. */
+/** `1h 02m`, `3m 05s`, `42s`, `1.5s`. */
 export function formatDuration(seconds: number): string {
+  if (seconds < 10 && !Number.isInteger(seconds)) return `${Math.max(0, Math.round(seconds * 10) / 10)}s`;
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);

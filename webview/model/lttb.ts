@@ -4,12 +4,15 @@
  */
 import type { XY } from './series';
 
-/** At most `threshold` points (never fewer than 2), always the first and the last; shorter input passes through. */
-export function lttb<P extends XY>(points: readonly P[], threshold: number): P[] {
-  const n = points.length;
-  if (threshold >= n || n <= 2) return points.slice();
-  if (threshold < 3) return [points[0], points[n - 1]];
-  const out: P[] = [points[0]];
+/**
+ * Which of `xs.length` points to keep: at most `threshold` (never fewer than 2), always
+ * the first and the last; a shorter curve keeps every point.
+ */
+export function lttbIndices(xs: ArrayLike<number>, ys: ArrayLike<number>, threshold: number): number[] {
+  const n = xs.length;
+  if (threshold >= n || n <= 2) return Array.from({ length: n }, (_, i) => i);
+  if (threshold < 3) return [0, n - 1];
+  const out = [0];
   const bucketSize = (n - 2) / (threshold - 2);
   let a = 0;
   for (let i = 0; i < threshold - 2; i++) {
@@ -18,8 +21,8 @@ export function lttb<P extends XY>(points: readonly P[], threshold: number): P[]
     let avgX = 0;
     let avgY = 0;
     for (let j = nextStart; j < nextEnd; j++) {
-      avgX += points[j].x;
-      avgY += points[j].y;
+      avgX += xs[j];
+      avgY += ys[j];
     }
     const count = Math.max(nextEnd - nextStart, 1);
     avgX /= count;
@@ -29,20 +32,28 @@ export function lttb<P extends XY>(points: readonly P[], threshold: number): P[]
     let best = start;
     let bestArea = -1;
     for (let j = start; j < end; j++) {
-      const area = Math.abs((points[a].x - avgX) * (points[j].y - points[a].y) - (points[a].x - points[j].x) * (avgY - points[a].y));
+      const area = Math.abs((xs[a] - avgX) * (ys[j] - ys[a]) - (xs[a] - xs[j]) * (avgY - ys[a]));
       if (area > bestArea) {
         bestArea = area;
         best = j;
       }
     }
-    out.push(points[best]);
+    out.push(best);
     a = best;
   }
-  out.push(points[n - 1]);
+  out.push(n - 1);
   return out;
 }
 
+export function lttb<P extends XY>(points: readonly P[], threshold: number): P[] {
+  return lttbIndices(
+    points.map((p) => p.x),
+    points.map((p) => p.y),
+    threshold,
+  ).map((i) => points[i]);
+}
+
 /** Points per curve so that all curves together stay near `budget` points, never below `floor`. */
-export function pointsPerCurve(curves: number, budget = 60_000, floor = 40): number {
+export function pointsPerCurve(curves: number, budget = 40_000, floor = 30): number {
   return curves === 0 ? budget : Math.max(floor, Math.floor(budget / curves));
 }

@@ -40,7 +40,7 @@ export function searchedLeaves(space: unknown, prefix = ''): Map<string, string>
   return found;
 }
 
-export function categoryLabel(value: unknown): string {
+function categoryLabel(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

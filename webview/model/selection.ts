@@ -41,7 +41,3 @@ export function pruneSelection(current: Selection, known: ReadonlySet<string>): 
   if (ids.length === current.ids.length) return current;
   return { ids, anchor: current.anchor !== undefined && known.has(current.anchor) ? current.anchor : undefined };
 }
-
-export function isSelected(selection: Selection, id: string): boolean {
-  return selection.ids.includes(id);
-}

@@ -1,9 +1,10 @@
 /**
- * A trial's learning curve from its reported points. A restore from a checkpoint makes the
- * trial report the same iterations again; the earlier rows are superseded and must not be
- * drawn as if they were current (issue 7).
+ * A trial's learning curve from its reported rows, kept as columns (protocol PointColumns:
+ * 200,000 rows as objects would cost the page more to build than to draw). A restore from
+ * a checkpoint makes the trial report the same iterations again; the earlier rows are
+ * superseded and must not be drawn as if they were current (issue 7).
  */
-import type { MetricPoint } from '../../protocol/runtime_api';
+import type { PointColumns } from '../../protocol/dashboard_messages';
 
 export type XAxis = 'training_iteration' | 'time_total_s';
 
@@ -12,47 +13,48 @@ export interface XY {
   y: number;
 }
 
-export interface SplitPoints {
-  /** The rows that stand, in order. */
-  current: MetricPoint[];
+export interface SplitRows {
+  /** Indices of the rows that stand, in order. */
+  current: number[];
   /** Each run of rows a later restore replaced, oldest first. */
-  superseded: MetricPoint[][];
+  superseded: number[][];
 }
 
 /** Splits rows into those that stand and those a rewind of training_iteration replaced. */
-export function splitSuperseded(points: readonly MetricPoint[]): SplitPoints {
-  const current: MetricPoint[] = [];
-  const superseded: MetricPoint[][] = [];
-  for (const p of points) {
+export function splitSuperseded(iteration: readonly number[]): SplitRows {
+  const current: number[] = [];
+  const superseded: number[][] = [];
+  for (let i = 0; i < iteration.length; i++) {
     const last = current[current.length - 1];
-    if (last && p.iteration <= last.iteration) {
+    if (last !== undefined && iteration[i] <= iteration[last]) {
       let cut = current.length;
-      while (cut > 0 && current[cut - 1].iteration >= p.iteration) cut--;
+      while (cut > 0 && iteration[current[cut - 1]] >= iteration[i]) cut--;
       superseded.push(current.splice(cut));
     }
-    current.push(p);
+    current.push(i);
   }
   return { current, superseded };
 }
 
-export function xOf(p: MetricPoint, axis: XAxis): number {
-  return axis === 'training_iteration' ? p.iteration : p.timeTotalS;
+export function xColumn(columns: PointColumns, axis: XAxis): readonly number[] {
+  return axis === 'training_iteration' ? columns.iteration : columns.timeTotalS;
 }
 
-/** Rows without a finite value of `metric` are left out. */
-export function toXY(points: readonly MetricPoint[], metric: string, axis: XAxis): XY[] {
+/** Row `row`'s value of `metric`, when it is a finite number. */
+export function valueAt(columns: PointColumns, metric: string, row: number): number | undefined {
+  const v = columns.values[metric]?.[row];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+/** The curve through `rows`; rows without a finite value of `metric` are left out. */
+export function toXY(columns: PointColumns, rows: readonly number[], metric: string, axis: XAxis): XY[] {
+  const xs = xColumn(columns, axis);
   const out: XY[] = [];
-  for (const p of points) {
-    const y = p.values[metric];
-    if (typeof y === 'number' && Number.isFinite(y)) out.push({ x: xOf(p, axis), y });
+  for (const row of rows) {
+    const y = valueAt(columns, metric, row);
+    if (y !== undefined) out.push({ x: xs[row], y });
   }
   return out;
 }
 
-/** Every numeric metric any trial reported, sorted, for the metric picker. */
-export function metricNames(pointsByTrial: Iterable<readonly MetricPoint[]>, lastMetrics: Iterable<Record<string, number>>): string[] {
-  const names = new Set<string>();
-  for (const points of pointsByTrial) for (const p of points) for (const k of Object.keys(p.values)) names.add(k);
-  for (const m of lastMetrics) for (const k of Object.keys(m)) names.add(k);
-  return [...names].sort();
-}
+export const NO_POINTS: PointColumns = { iteration: [], timeTotalS: [], ts: [], values: {} };

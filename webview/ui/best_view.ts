@@ -22,12 +22,14 @@ export class BestView {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.chart.options = this.options();
+    // chart.options reads the old resolved options until an update resolves the new ones.
+    this.chart.update('none');
   }
 
   render(points: BestPoint[], metric: string, mode: 'min' | 'max'): void {
     this.metric = metric;
-    this.chart.data.datasets = [
-      {
+    const kept = this.chart.data.datasets[0];
+    const dataset = {
         label: `best ${metric} (${mode})`,
         data: points,
         stepped: 'before',
@@ -36,8 +38,9 @@ export class BestView {
         borderWidth: 2,
         pointRadius: 2,
         pointHitRadius: 6,
-      },
-    ];
+      } as const;
+    // The same dataset object keeps chart.js's elements; a new one would rebuild them.
+    this.chart.data.datasets = [kept ? Object.assign(kept, dataset) : { ...dataset }];
     const y = this.chart.options.scales!.y!;
     Object.assign(y, { title: { display: true, text: `best ${metric}` } });
     this.chart.update('none');
@@ -49,6 +52,7 @@ export class BestView {
     return {
       ...base,
       parsing: false,
+      normalized: true,
       interaction: { mode: 'nearest', intersect: false, axis: 'x' },
       scales: {
         x: { type: 'linear', min: 0, grid: { color: p.grid }, ticks: { color: p.muted, callback: (v) => formatDuration(Number(v)) }, title: { display: true, text: 'elapsed' } },

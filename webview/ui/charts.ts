@@ -27,13 +27,12 @@ export function applyDefaults(palette: Palette): void {
   Chart.defaults.font.size = Math.max(10, palette.fontSize - 1);
 }
 
-/** No animation (live data would never settle), no parsing (data arrives as {x, y}). */
+/** No animation: live data would never settle. */
 export function baseOptions<T extends ChartType>(palette: Palette): ChartOptions<T> {
   return {
     animation: false,
     responsive: true,
     maintainAspectRatio: false,
-    normalized: true,
     events: ['mousemove', 'mouseout', 'click'],
     plugins: {
       tooltip: {
@@ -48,13 +47,13 @@ export function baseOptions<T extends ChartType>(palette: Palette): ChartOptions
 }
 
 /** The chart drawn over the editor background, as a base64 PNG (the canvas alone is transparent). */
-export function chartPng(chart: Chart, background: string): string {
+export function chartPng(chart: HTMLCanvasElement, background: string): string {
   const canvas = document.createElement('canvas');
-  canvas.width = chart.canvas.width;
-  canvas.height = chart.canvas.height;
+  canvas.width = chart.width;
+  canvas.height = chart.height;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = background;
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(chart.canvas, 0, 0);
+  ctx.drawImage(chart, 0, 0);
   return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
 }

@@ -1,8 +1,9 @@
 /**
  * Learning curves: the chosen metric against training_iteration or time_total_s. The
- * trials that matter now are chart.js datasets (tooltips, highlight); the rest sit in the
- * cached background layer, and hovering near one promotes it to a dataset. Markers show
- * restores from checkpoints and early stops, with the reason in their tooltip.
+ * emphasised trials (best, selected) are chart.js datasets with tooltips; running trials
+ * and the rest are painted under them (see painted_curves.ts), and hovering near one
+ * promotes it to a dataset. Markers show restores from checkpoints and early stops, with
+ * the reason in their tooltip.
  */
 import type { ChartDataset, TooltipItem } from 'chart.js';
 import type { CurveMarker } from '../model/curve_markers';
@@ -11,7 +12,8 @@ import { withAlpha } from '../model/color';
 import { formatNumber } from '../model/format';
 import type { SelectGesture } from '../model/selection';
 import type { XAxis } from '../model/series';
-import { BackgroundCurves, type LayerLine } from './background_curves';
+import { PaintedCurves, type LayerLine } from './painted_curves';
+import { DatasetPool } from './dataset_pool';
 import { baseOptions, Chart } from './charts';
 import { gestureOf } from './gestures';
 import type { Palette } from './theme';
@@ -31,8 +33,10 @@ const ORDER: Record<CurveRole, number> = { best: 1, selected: 2, hovered: 2, run
 
 export class CurvesView {
   readonly chart: Chart<'line', Array<{ x: number; y: number }>>;
-  readonly layer = new BackgroundCurves();
+  readonly layer = new PaintedCurves();
   hoverId: string | undefined;
+  private readonly pool = new DatasetPool<Dataset>();
+  private readonly alphas = new Map<string, string>();
   private pendingHover = false;
   private metric = '';
   private axis: XAxis = 'training_iteration';
@@ -54,37 +58,42 @@ export class CurvesView {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.chart.options = this.options();
+    // chart.options reads the old resolved options until an update resolves the new ones.
+    this.chart.update('none');
   }
 
   render(plan: CurvePlan, metric: string, axis: XAxis, selectionActive: boolean): void {
     this.metric = metric;
     this.axis = axis;
     const p = this.palette;
-    const dim = selectionActive ? 0.12 : plan.background.length > 200 ? 0.22 : 0.4;
+    const count = plan.background.length;
+    const dim = selectionActive ? 0.12 : count > 200 ? 0.22 : count > 24 ? 0.4 : 0.85;
     const lines: LayerLine[] = [
-      ...plan.superseded.map((s) => ({ points: s.points, color: withAlpha(this.ctx.colorOf(s.trialId), 0.35), dashed: true })),
-      ...plan.background.map((l) => ({ points: l.points, color: withAlpha(this.ctx.colorOf(l.trialId), dim), dashed: false, trialId: l.trialId })),
+      ...plan.superseded.map((s) => ({ points: s.points, color: this.alpha(this.ctx.colorOf(s.trialId), 0.35), dashed: true })),
+      ...plan.background.map((l) => ({ points: l.points, color: this.alpha(this.ctx.colorOf(l.trialId), dim), dashed: false, trialId: l.trialId })),
     ];
     this.layer.setLines(lines);
+    this.layer.setLive(plan.live.map((l) => ({ points: l.points, color: selectionActive ? this.alpha(this.ctx.colorOf(l.trialId), 0.25) : this.ctx.colorOf(l.trialId), dashed: false, trialId: l.trialId })));
     const datasets: Dataset[] = plan.foreground.map((line) => {
       const color = line.role === 'best' ? p.best : this.ctx.colorOf(line.trialId);
       const emphasised = line.role === 'best' || line.role === 'selected' || line.role === 'hovered';
-      return {
+      return this.pool.take(line.trialId, {
         label: line.trialId,
         trialId: line.trialId,
         data: line.points as Array<{ x: number; y: number }>,
-        borderColor: selectionActive && !emphasised ? withAlpha(color, 0.25) : color,
+        borderColor: selectionActive && !emphasised ? this.alpha(color, 0.25) : color,
         borderWidth: emphasised ? 3 : 1.5,
         pointRadius: 0,
         pointHoverRadius: 4,
         pointHitRadius: 4,
         tension: 0,
         order: ORDER[line.role],
-      };
+      });
     });
     for (const kind of ['restore', 'stop'] as const) {
-      const markers = plan.markers.filter((m) => m.kind === kind);
-      datasets.push({
+      // Sorted by x: with parsing off, chart.js assumes it when finding what is visible.
+      const markers = plan.markers.filter((m) => m.kind === kind).sort((a, b) => a.x - b.x);
+      datasets.push(this.pool.take(`marker:${kind}`, {
         label: kind === 'restore' ? 'restored from a checkpoint' : 'stopped early',
         marker: kind,
         data: markers,
@@ -96,13 +105,14 @@ export class CurvesView {
         borderColor: kind === 'restore' ? p.focus : p.error,
         backgroundColor: kind === 'restore' ? withAlpha(p.focus, 0.5) : p.error,
         order: 0,
-      });
+      }));
     }
+    this.pool.sweep();
+    // Suggested (not fixed) ends: the background layer's curves count, and ticks stay round.
     const b = plan.bounds;
-    const pad = (b.yMax - b.yMin) * 0.05 || Math.abs(b.yMax) * 0.05 || 1;
     const scales = this.chart.options.scales!;
-    Object.assign(scales.x!, { min: b.xMin, max: b.xMax === b.xMin ? b.xMin + 1 : b.xMax, title: { display: true, text: axis } });
-    Object.assign(scales.y!, { min: b.yMin - pad, max: b.yMax + pad, title: { display: true, text: metric } });
+    Object.assign(scales.x!, { suggestedMin: b.xMin, suggestedMax: b.xMax, title: { display: true, text: axis } });
+    Object.assign(scales.y!, { suggestedMin: b.yMin, suggestedMax: b.yMax, title: { display: true, text: metric } });
     this.chart.data.datasets = datasets;
     this.chart.update('none');
   }
@@ -113,6 +123,8 @@ export class CurvesView {
     return {
       ...base,
       parsing: false,
+      // Curves are sorted by x, which lets chart.js find the visible range by bisection.
+      normalized: true,
       spanGaps: false,
       interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
       scales: {
@@ -140,6 +152,14 @@ export class CurvesView {
         },
       },
     };
+  }
+
+  /** Theme colours with an alpha, parsed once per colour rather than once per curve per redraw. */
+  private alpha(color: string, alpha: number): string {
+    const key = `${color}\u0000${alpha}`;
+    let c = this.alphas.get(key);
+    if (!c) this.alphas.set(key, (c = withAlpha(color, alpha)));
+    return c;
   }
 
   private trialAt(datasetIndex: number, index: number): string | undefined {

@@ -1,12 +1,13 @@
 /**
  * The dashboard page: owns the data, the UI state and the selection every view shares,
- * and redraws at a bounded pace: curves, best-so-far, header and table at most 4 times a
- * second, the timeline and the hyperparameter charts at most once a second. A user's click
- * redraws at once.
+ * and redraws at a bounded pace: learning curves and the header at most 4 times a second;
+ * the table, best-so-far, the timeline and the hyperparameter charts at most every 2
+ * seconds (they move slowly, and with 1,000 trials they cost the most). A user's click
+ * redraws everything at once.
  */
-import type { ExtensionToDashboard } from '../../protocol/dashboard_messages';
-import type { MetricPoint, TrialSummary } from '../../protocol/runtime_api';
-import { bestSoFar, bestTrial, ownImprovements } from '../model/best_so_far';
+import type { DashboardExperiment, ExtensionToDashboard, PointColumns } from '../../protocol/dashboard_messages';
+import type { TrialSummary } from '../../protocol/runtime_api';
+import { bestRun, bestSoFar, bestTrial, type BestRun } from '../model/best_so_far';
 import { toCsv } from '../model/csv_export';
 import { planCurves, SeriesCache } from '../model/curve_plan';
 import { DashboardData } from '../model/dashboard_data';
@@ -15,32 +16,34 @@ import { headerStats, modeFor } from '../model/header_stats';
 import { parallelPlan, scatterPoints, type ParallelPlan } from '../model/hparam_plan';
 import { paramValue } from '../model/param_axes';
 import { RedrawThrottle } from '../model/redraw_throttle';
+import { NO_POINTS } from '../model/series';
 import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
 import { buildTimeline, type Timeline } from '../model/timeline_lanes';
 import { tableColumns, tableRows, type TableQuery } from '../model/trial_table';
 import { restoreUiState, type UiState } from '../model/ui_state';
 import { BestView } from './best_view';
-import { applyDefaults, chartPng, type Chart } from './charts';
+import { applyDefaults, chartPng } from './charts';
 import { CompareView } from './compare_view';
 import { CurvesView } from './curves_view';
-import { button, el, setOptions } from './dom';
+import { button, chartCard, el, setOptions } from './dom';
 import { HeaderView } from './header_view';
 import type { Host } from './host';
 import { ParallelView } from './parallel_view';
 import { ScatterView } from './scatter_view';
 import { TableView } from './table_view';
 import { TimelineView } from './timeline_view';
+import { ToolbarView } from './toolbar_view';
 import { readPalette, trialColor, watchTheme, type Palette } from './theme';
 
 const FAST_MS = 250;
-const SLOW_MS = 1000;
-
-function card(title: string, className: string, controls: Node[] = []): { root: HTMLElement; box: HTMLElement; canvas: HTMLCanvasElement } {
-  const canvas = el('canvas');
-  const box = el('div', { className: 'chart-box' }, [canvas]);
-  const root = el('section', { className: `card ${className}` }, [el('div', { className: 'card-head' }, [el('h2', { text: title }), el('span', { className: 'spacer' }), ...controls]), box]);
-  return { root, box, canvas };
-}
+const SLOW_MS = 2000;
+/** Shares of the main thread each pace may take; a slower machine redraws less often. */
+const FAST_BUDGET = 0.05;
+const SLOW_BUDGET = 0.03;
+/** The header's elapsed time ticks this often while live. */
+const TICK_MS = 1000;
+/** While live and quiet, the timeline's open bars are extended every this many ticks. */
+const IDLE_TIMELINE_TICKS = 5;
 
 export class DashboardApp {
   readonly data = new DashboardData();
@@ -53,12 +56,10 @@ export class DashboardApp {
   private readonly table: TableView;
   private readonly compare: CompareView;
   private readonly compareCard: HTMLElement;
-  private readonly metricPicker = el('select', { title: 'Metric' });
-  private readonly axisPicker = el('select', { title: 'x axis of the learning curves' });
-  private readonly modePicker = el('select', { title: 'Whether higher or lower is better' });
+  private readonly toolbar: ToolbarView;
   private readonly scatterPicker = el('select', { title: 'Parameter on the x axis' });
   private readonly cache = new SeriesCache();
-  private readonly improvements = new Map<string, { source: readonly MetricPoint[]; key: string; rows: MetricPoint[] }>();
+  private readonly bestRuns = new Map<string, { source: readonly number[]; key: string; run: BestRun | undefined }>();
   private readonly fast: RedrawThrottle;
   private readonly slow: RedrawThrottle;
   private palette: Palette;
@@ -84,12 +85,12 @@ export class DashboardApp {
     this.ui = restoreUiState(saved?.ui);
     this.selection = { ids: this.ui.selection };
 
-    const pngButton = (name: string, chart: () => Chart) => button('PNG', () => this.exportPng(name, chart()), `Save this chart as a PNG image`);
-    const curves = card('Learning curves', 'curves', [pngButton('curves', () => this.curves.chart as unknown as Chart)]);
-    const best = card('Best so far', 'best', [pngButton('best', () => this.best.chart as unknown as Chart)]);
-    const timeline = card('Concurrency slots', 'timeline', [pngButton('slots', () => this.timelineView.chart as unknown as Chart)]);
-    const parallel = card('Hyperparameters', 'parallel', [pngButton('parallel', () => this.parallel.chart as unknown as Chart)]);
-    const scatter = card('Parameter vs metric', 'scatter', [this.scatterPicker, pngButton('scatter', () => this.scatter.chart as unknown as Chart)]);
+    const pngButton = (name: string, canvas: () => HTMLCanvasElement) => button('PNG', () => this.exportPng(name, canvas()), 'Save this chart as a PNG image');
+    const curves = chartCard('Learning curves', 'curves', [pngButton('curves', () => this.curves.chart.canvas)]);
+    const best = chartCard('Best so far', 'best', [pngButton('best', () => this.best.chart.canvas)]);
+    const timeline = chartCard('Concurrency slots', 'timeline', [pngButton('slots', () => this.timelineView.chart.canvas)]);
+    const parallel = chartCard('Hyperparameters', 'parallel', [pngButton('parallel', () => this.parallel.chart.canvas)]);
+    const scatter = chartCard('Parameter vs metric', 'scatter', [this.scatterPicker, pngButton('scatter', () => this.scatter.chart.canvas)]);
 
     const select = (id: string, gesture: SelectGesture) => this.select(id, gesture);
     const colorOf = (id: string) => this.colorOf(id);
@@ -102,37 +103,31 @@ export class DashboardApp {
       onSelect: select,
     });
     this.parallel = new ParallelView(parallel.canvas, this.palette, { colorOf, onSelect: select, valueOf: (id, key) => this.valueOf(id, key) });
-    this.scatter = new ScatterView(scatter.canvas, this.palette, { colorOf, onSelect: select });
+    this.scatter = new ScatterView(scatter.canvas, this.palette, { onSelect: select });
     this.table = new TableView({
       onQuery: (query) => this.setQuery(query),
       onSelect: select,
       onExportCsv: () => this.exportCsv(),
       onCompare: () => {
         this.compareOpen = true;
-        this.renderFast();
+        this.renderSlow();
       },
     });
     this.compare = new CompareView(
       (on) => this.updateUi({ differencesOnly: on }),
       () => {
         this.compareOpen = false;
-        this.renderFast();
+        this.renderSlow();
       },
     );
     this.compareCard = el('section', { className: 'card compare-card' }, [el('div', { className: 'card-head' }, [el('h2', { text: 'Compare trials' })]), this.compare.root]);
     this.compareCard.hidden = true;
 
-    setOptions(this.axisPicker, [{ value: 'training_iteration', label: 'training_iteration' }, { value: 'time_total_s', label: 'time_total_s' }], this.ui.xAxis);
-    setOptions(this.modePicker, [{ value: 'auto', label: 'best: auto' }, { value: 'max', label: 'best: max' }, { value: 'min', label: 'best: min' }], this.ui.mode);
-    this.metricPicker.addEventListener('change', () => this.updateUi({ metric: this.metricPicker.value }));
-    this.axisPicker.addEventListener('change', () => this.updateUi({ xAxis: this.axisPicker.value === 'time_total_s' ? 'time_total_s' : 'training_iteration' }));
-    this.modePicker.addEventListener('change', () => this.updateUi({ mode: this.modePicker.value as UiState['mode'] }));
+    this.toolbar = new ToolbarView(this.ui, (change) => this.updateUi(change));
     this.scatterPicker.addEventListener('change', () => this.updateUi({ scatterParam: this.scatterPicker.value }));
-
-    const toolbar = el('div', { className: 'toolbar' }, [el('label', { text: 'metric ' }, [this.metricPicker]), el('label', { text: 'x ' }, [this.axisPicker]), this.modePicker]);
     root.replaceChildren(
       this.header.root,
-      toolbar,
+      this.toolbar.root,
       el('main', { className: 'grid' }, [curves.root, best.root, timeline.root, parallel.root, scatter.root, el('section', { className: 'card table-card' }, [this.table.root]), this.compareCard]),
     );
     document.addEventListener('keydown', (e) => {
@@ -140,9 +135,17 @@ export class DashboardApp {
     });
 
     const timers = { now: () => performance.now(), setTimeout: (run: () => void, ms: number) => void setTimeout(run, ms) };
-    this.fast = new RedrawThrottle(FAST_MS, timers, () => this.renderFast());
-    this.slow = new RedrawThrottle(SLOW_MS, timers, () => this.renderSlow());
+    this.fast = new RedrawThrottle(FAST_MS, timers, () => this.renderFast(), FAST_BUDGET);
+    this.slow = new RedrawThrottle(SLOW_MS, timers, () => this.renderSlow(), SLOW_BUDGET);
     watchTheme((palette) => this.setPalette(palette));
+    // Elapsed time moves on even when no result arrives; still-held slots grow more slowly.
+    let ticks = 0;
+    setInterval(() => {
+      const s = this.data.experiment?.summary;
+      if (!s?.live || s.state !== 'running') return;
+      this.renderHeader();
+      if (++ticks % IDLE_TIMELINE_TICKS === 0) this.slow.request();
+    }, TICK_MS);
   }
 
   receive(message: ExtensionToDashboard): void {
@@ -217,15 +220,16 @@ export class DashboardApp {
     return [`${t.status.toLowerCase()}${t.stoppedEarly ? ' (stopped early)' : ''}`, ...t.params.map((p) => `${p.path.slice(p.path.lastIndexOf('/') + 1)} = ${formatValue(p.value)}`)];
   }
 
-  private improvementsOf(trialId: string, points: readonly MetricPoint[], metric: string, mode: 'min' | 'max'): MetricPoint[] {
+  /** A trial's own improvements, rebuilt only when its standing rows, the metric or the mode change. */
+  private bestRunOf(trialId: string, points: PointColumns, metric: string, mode: 'min' | 'max'): BestRun | undefined {
     const current = this.cache.split(trialId, points).current;
     const key = `${metric}\u0000${mode}`;
-    let entry = this.improvements.get(trialId);
+    let entry = this.bestRuns.get(trialId);
     if (!entry || entry.source !== current || entry.key !== key) {
-      entry = { source: current, key, rows: ownImprovements(current, metric, mode) };
-      this.improvements.set(trialId, entry);
+      entry = { source: current, key, run: bestRun(trialId, points, current, metric, mode) };
+      this.bestRuns.set(trialId, entry);
     }
-    return entry.rows;
+    return entry.run;
   }
 
   // ---- rendering -----------------------------------------------------------------
@@ -245,31 +249,10 @@ export class DashboardApp {
     const experiment = this.data.experiment;
     if (!experiment) return;
     this.renders.fast++;
-    const changes = this.data.takeChanges();
-    if (changes.reset) this.cache.retain(new Set(this.data.trials.keys()));
-    if (changes.reset || changes.timeline || changes.trials.size) this.slow.request();
-    const trials = this.data.trialList();
-    const metric = this.metric();
-    const mode = this.mode(metric);
-    const bestId = this.bestId(metric, trials);
-    const selection = new Set(this.selection.ids);
-    const now = this.data.now(performance.now());
-
-    setOptions(this.metricPicker, this.metricNames().map((m) => ({ value: m, label: m })), metric);
+    if (this.data.takeChanges().reset) this.cache.retain(new Set(this.data.trials.keys()));
+    this.toolbar.render(this.metricNames(), this.metric());
     this.renderCurves();
-    const improvements = new Map<string, MetricPoint[]>();
-    for (const t of trials) improvements.set(t.id, this.improvementsOf(t.id, this.data.points.get(t.id) ?? [], metric, mode));
-    this.best.render(bestSoFar(improvements, metric, mode, experiment.summary.startedAt, now), metric, mode);
-
-    const best = bestId ? { trialId: bestId, value: this.data.trials.get(bestId)!.metrics[metric], metric } : undefined;
-    const loading = this.data.pendingHistories > 0 ? `loading metric histories (${this.data.pendingHistories} left)` : undefined;
-    this.header.render(headerStats(experiment, this.timeline, now, best), this.notice ?? loading);
-
-    const columns = this.columns();
-    this.table.render(columns, tableRows(trials, columns, this.ui.query), this.ui.query, selection, bestId, trials.length);
-    const compared = this.selection.ids.map((id) => this.data.trials.get(id)).filter((t): t is TrialSummary => t !== undefined);
-    this.compareCard.hidden = !this.compareOpen || compared.length < 2;
-    if (!this.compareCard.hidden) this.compare.render(compared, this.ui.differencesOnly);
+    this.renderHeader();
   }
 
   private renderSlow(): void {
@@ -280,8 +263,36 @@ export class DashboardApp {
     const metric = this.metric();
     const selection = new Set(this.selection.ids);
     const bestId = this.bestId(metric, trials);
+    // Charts first: the table's column labels come from the parameter axes they build.
+    this.renderCharts(experiment, trials, metric, selection, bestId);
+    const columns = this.columns();
+    this.table.render(columns, tableRows(trials, columns, this.ui.query), this.ui.query, selection, bestId, trials.length);
+    const compared = this.selection.ids.map((id) => this.data.trials.get(id)).filter((t): t is TrialSummary => t !== undefined);
+    this.compareCard.hidden = !this.compareOpen || compared.length < 2;
+    if (!this.compareCard.hidden) this.compare.render(compared, this.ui.differencesOnly);
+  }
+
+  private renderHeader(): void {
+    const experiment = this.data.experiment;
+    if (!experiment) return;
+    const metric = this.metric();
+    const bestId = this.bestId(metric, this.data.trialList());
+    const best = bestId ? { trialId: bestId, value: this.data.trials.get(bestId)!.metrics[metric], metric } : undefined;
+    const loading = this.data.pendingHistories > 0 ? `loading metric histories (${this.data.pendingHistories} left)` : undefined;
+    this.header.render(headerStats(experiment, this.timeline, this.data.now(performance.now()), best), this.notice ?? loading);
+  }
+
+  private renderCharts(experiment: DashboardExperiment, trials: TrialSummary[], metric: string, selection: ReadonlySet<string>, bestId: string | undefined): void {
     const live = experiment.summary.live && experiment.summary.state === 'running';
-    this.timeline = buildTimeline(this.data.timeline, experiment.capacity, live ? this.data.now(performance.now()) : undefined);
+    const now = this.data.now(performance.now());
+    const mode = this.mode(metric);
+    const runs: BestRun[] = [];
+    for (const t of trials) {
+      const run = this.bestRunOf(t.id, this.data.points.get(t.id) ?? NO_POINTS, metric, mode);
+      if (run) runs.push(run);
+    }
+    this.best.render(bestSoFar(runs, mode, experiment.summary.startedAt, now), metric, mode);
+    this.timeline = buildTimeline(this.data.timeline, experiment.capacity, live ? now : undefined);
     this.timelineView.render(this.timeline);
     this.parallelData = parallelPlan(experiment.paramSpace, trials, metric);
     this.parallel.render(this.parallelData, selection, bestId);
@@ -350,7 +361,7 @@ export class DashboardApp {
     this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'csv', suggestedName: `${this.baseName()}-trials.csv`, data: toCsv(columns, rows) });
   }
 
-  private exportPng(name: string, chart: Chart): void {
-    this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'png', suggestedName: `${this.baseName()}-${name}.png`, data: chartPng(chart, this.palette.background) });
+  private exportPng(name: string, canvas: HTMLCanvasElement): void {
+    this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'png', suggestedName: `${this.baseName()}-${name}.png`, data: chartPng(canvas, this.palette.background) });
   }
 }

@@ -22,6 +22,14 @@ export function button(text: string, onClick: () => void, title?: string): HTMLB
   return b;
 }
 
+/** A titled card around a chart's canvas; `box` sets the chart's size. */
+export function chartCard(title: string, className: string, controls: Node[] = []): { root: HTMLElement; box: HTMLElement; canvas: HTMLCanvasElement } {
+  const canvas = el('canvas');
+  const box = el('div', { className: 'chart-box' }, [canvas]);
+  const head = el('div', { className: 'card-head' }, [el('h2', { text: title }), el('span', { className: 'spacer' }), ...controls]);
+  return { root: el('section', { className: `card ${className}` }, [head, box]), box, canvas };
+}
+
 /** A <select> whose options are replaced only when they change, so an open picker is not disturbed. */
 export function setOptions(select: HTMLSelectElement, options: Array<{ value: string; label: string }>, value: string): void {
   const current = [...select.options].map((o) => `${o.value}\u0000${o.text}`).join('\n');

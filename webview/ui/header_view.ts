@@ -1,4 +1,8 @@
-/** The header strip: name and state, trials per status, elapsed, logical resource use, current best. */
+/**
+ * The header strip: name and state, trials per status, elapsed, logical resource use,
+ * current best. It ticks every second while live, so items are built once and only their
+ * text changes.
+ */
 import type { TrialStatus } from '../../protocol/trial';
 import { formatDuration, formatNumber } from '../model/format';
 import type { HeaderStats } from '../model/header_stats';
@@ -6,25 +10,49 @@ import { el } from './dom';
 
 const STATUSES: TrialStatus[] = ['RUNNING', 'PENDING', 'PAUSED', 'TERMINATED', 'ERROR'];
 
+interface Item {
+  key: string;
+  label?: string;
+  text: string;
+  className: string;
+}
+
 export class HeaderView {
   readonly root = el('header', { className: 'header-strip' });
-  private last = '';
+  private layout = '';
+  private readonly values = new Map<string, HTMLElement>();
 
   render(stats: HeaderStats, notice: string | undefined): void {
-    const key = JSON.stringify([stats, notice]);
-    if (key === this.last) return;
-    this.last = key;
-    const item = (label: string, value: string, className = '') => el('span', { className: `stat ${className}` }, [el('span', { className: 'label', text: label }), el('span', { className: 'value', text: value })]);
     const use = (held: number, total: number) => `${formatNumber(Math.round(held * 100) / 100)} / ${formatNumber(total)}`;
-    this.root.replaceChildren(
-      el('span', { className: 'title', text: stats.name }),
-      el('span', { className: `state state-${stats.state}`, text: stats.state }),
-      ...STATUSES.filter((s) => stats.counts[s] > 0).map((s) => item(s.toLowerCase(), String(stats.counts[s]), `status-${s.toLowerCase()}`)),
-      item('elapsed', formatDuration(stats.elapsedS)),
-      item('CPU', use(stats.use.CPU, stats.capacity.CPU)),
-      ...(stats.capacity.GPU > 0 ? [item('GPU', use(stats.use.GPU, stats.capacity.GPU))] : []),
-      item('best', stats.best ? `${stats.best.metric} ${formatNumber(stats.best.value)} (trial ${stats.best.trialId})` : '—', 'best'),
-      ...(notice ? [el('span', { className: 'notice', text: notice })] : []),
-    );
+    const items: Item[] = [
+      { key: 'title', text: stats.name, className: 'title' },
+      { key: 'state', text: stats.state, className: `state state-${stats.state}` },
+      ...STATUSES.filter((s) => stats.counts[s] > 0).map((s) => ({ key: s, label: s.toLowerCase(), text: String(stats.counts[s]), className: `stat status-${s.toLowerCase()}` })),
+      { key: 'elapsed', label: 'elapsed', text: formatDuration(stats.elapsedS), className: 'stat' },
+      { key: 'cpu', label: 'CPU', text: use(stats.use.CPU, stats.capacity.CPU), className: 'stat' },
+      ...(stats.capacity.GPU > 0 ? [{ key: 'gpu', label: 'GPU', text: use(stats.use.GPU, stats.capacity.GPU), className: 'stat' }] : []),
+      { key: 'best', label: 'best', text: stats.best ? `${stats.best.metric} ${formatNumber(stats.best.value)} (trial ${stats.best.trialId})` : '—', className: 'stat best' },
+      ...(notice ? [{ key: 'notice', text: notice, className: 'notice' }] : []),
+    ];
+    const layout = items.map((i) => `${i.key}\u0000${i.className}`).join('\u0001');
+    if (layout !== this.layout) {
+      this.layout = layout;
+      this.values.clear();
+      this.root.replaceChildren(
+        ...items.map((i) => {
+          const value = el('span', { className: i.label ? 'value' : '' });
+          this.values.set(i.key, value);
+          if (!i.label) {
+            value.className = i.className;
+            return value;
+          }
+          return el('span', { className: i.className }, [el('span', { className: 'label', text: i.label }), value]);
+        }),
+      );
+    }
+    for (const i of items) {
+      const value = this.values.get(i.key)!;
+      if (value.textContent !== i.text) value.textContent = i.text;
+    }
   }
 }

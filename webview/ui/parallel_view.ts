@@ -3,13 +3,14 @@
  * unselected trials share one dataset (lines broken by NaN points), so 1,000 trials cost
  * one dataset; selected trials and the best get datasets of their own, drawn on top.
  */
-import type { Plugin } from 'chart.js';
+import type { ChartDataset, Plugin } from 'chart.js';
 import { withAlpha } from '../model/color';
 import { formatNumber, formatValue } from '../model/format';
 import type { ParallelPlan } from '../model/hparam_plan';
 import { axisTicks } from '../model/param_axes';
 import type { SelectGesture } from '../model/selection';
 import { baseOptions, Chart } from './charts';
+import { DatasetPool } from './dataset_pool';
 import { gestureOf } from './gestures';
 import type { Palette } from './theme';
 
@@ -31,6 +32,7 @@ export interface ParallelContext {
 export class ParallelView {
   readonly chart: Chart<'line', Vertex[]>;
   private plan: ParallelPlan = { axes: [], lines: [] };
+  private readonly pool = new DatasetPool<ChartDataset<'line', Vertex[]>>();
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -43,6 +45,8 @@ export class ParallelView {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.chart.options = this.options();
+    // chart.options reads the old resolved options until an update resolves the new ones.
+    this.chart.update('none');
   }
 
   render(plan: ParallelPlan, selection: ReadonlySet<string>, bestId: string | undefined): void {
@@ -59,7 +63,7 @@ export class ParallelView {
     const p = this.palette;
     const many = plan.lines.length > 100;
     const otherColor = withAlpha(p.series[0], selection.size ? 0.12 : many ? 0.25 : 0.6);
-    const line = (label: string, data: Vertex[], color: string, width: number, order: number) => ({
+    const line = (label: string, data: Vertex[], color: string, width: number, order: number) => this.pool.take(label, {
       label,
       data,
       borderColor: color,
@@ -69,8 +73,9 @@ export class ParallelView {
       pointHoverRadius: 4,
       pointHitRadius: 5,
       order,
-    });
+    } as ChartDataset<'line', Vertex[]>);
     this.chart.data.datasets = [line('trials', groups.other, otherColor, 1, 3), line('selected', groups.selected, p.focus, 2.5, 2), line('best', groups.best, p.best, 3, 1)];
+    this.pool.sweep();
     Object.assign(this.chart.options.scales!.x!, { max: Math.max(plan.axes.length - 1, 1) + 0.15 });
     this.chart.update('none');
   }
@@ -80,9 +85,9 @@ export class ParallelView {
     const base = baseOptions<'line'>(p);
     return {
       ...base,
-      parsing: false,
+      // Parsed: with parsing off chart.js assumes data sorted by x, and these polylines are not.
       spanGaps: false,
-      layout: { padding: { top: 12, bottom: 4 } },
+      layout: { padding: { top: 12, bottom: 4, right: 8 } },
       interaction: { mode: 'nearest', intersect: false, axis: 'xy' },
       scales: {
         x: {
@@ -137,14 +142,17 @@ export class ParallelView {
         ctx.fillStyle = p.muted;
         ctx.font = `${Math.max(9, p.fontSize - 3)}px ${p.fontFamily}`;
         ctx.lineWidth = 1;
+        const last = this.plan.axes.length - 1;
         this.plan.axes.forEach((axis, i) => {
           const px = x.getPixelForValue(i);
           ctx.beginPath();
           ctx.moveTo(px, y.getPixelForValue(0));
           ctx.lineTo(px, y.getPixelForValue(1));
           ctx.stroke();
+          // The last axis labels to its left, so they stay inside the canvas.
+          ctx.textAlign = i === last && last > 0 ? 'right' : 'left';
           for (const tick of axisTicks(axis.scale, formatNumber)) {
-            ctx.fillText(tick.label, px + 3, y.getPixelForValue(tick.at) + 3);
+            ctx.fillText(tick.label, px + (i === last && last > 0 ? -3 : 3), y.getPixelForValue(tick.at) + 3);
           }
         });
         ctx.restore();

@@ -4,12 +4,13 @@ import { formatNumber } from '../model/format';
 import type { ScatterPoint } from '../model/hparam_plan';
 import type { Axis } from '../model/param_axes';
 import type { SelectGesture } from '../model/selection';
+import type { ChartDataset } from 'chart.js';
 import { baseOptions, Chart } from './charts';
+import { DatasetPool } from './dataset_pool';
 import { gestureOf } from './gestures';
 import type { Palette } from './theme';
 
 export interface ScatterContext {
-  colorOf(trialId: string): string;
   onSelect(trialId: string, gesture: SelectGesture): void;
 }
 
@@ -17,6 +18,7 @@ export class ScatterView {
   readonly chart: Chart<'scatter', ScatterPoint[]>;
   private axis: Axis | undefined;
   private metric = '';
+  private readonly pool = new DatasetPool<ChartDataset<'scatter', ScatterPoint[]>>();
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -29,6 +31,8 @@ export class ScatterView {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.chart.options = this.options();
+    // chart.options reads the old resolved options until an update resolves the new ones.
+    this.chart.update('none');
     this.axis = undefined;
   }
 
@@ -38,12 +42,15 @@ export class ScatterView {
     if (axis?.key !== this.axis?.key || axis?.scale.kind !== this.axis?.scale.kind) this.configureX(axis);
     this.axis = axis;
     const other = points.filter((pt) => pt.trialId !== bestId && !selection.has(pt.trialId));
-    const dim = selection.size ? 0.25 : 0.8;
+    // One colour for the bulk: chart.js then resolves one style, not one per point.
+    const bulk = withAlpha(p.series[0], selection.size ? 0.25 : points.length > 100 ? 0.5 : 0.8);
+    const take = (d: ChartDataset<'scatter', ScatterPoint[]>) => this.pool.take(d.label!, d);
     this.chart.data.datasets = [
-      { label: 'trials', data: other, pointRadius: 3, pointBackgroundColor: (c) => withAlpha(this.ctx.colorOf((c.raw as ScatterPoint).trialId), dim), pointBorderWidth: 0, order: 3 },
-      { label: 'selected', data: points.filter((pt) => selection.has(pt.trialId) && pt.trialId !== bestId), pointRadius: 5, pointBackgroundColor: p.focus, pointBorderColor: p.foreground, order: 2 },
-      { label: 'best', data: points.filter((pt) => pt.trialId === bestId), pointRadius: 7, pointStyle: 'star', pointBorderColor: p.best, pointBorderWidth: 2, order: 1 },
+      take({ label: 'trials', data: other, pointRadius: 3, pointBackgroundColor: bulk, pointBorderWidth: 0, order: 3 }),
+      take({ label: 'selected', data: points.filter((pt) => selection.has(pt.trialId) && pt.trialId !== bestId), pointRadius: 5, pointBackgroundColor: p.focus, pointBorderColor: p.foreground, order: 2 }),
+      take({ label: 'best', data: points.filter((pt) => pt.trialId === bestId), pointRadius: 7, pointStyle: 'star', pointBorderColor: p.best, pointBorderWidth: 2, order: 1 }),
     ];
+    this.pool.sweep();
     Object.assign(this.chart.options.scales!.y!, { title: { display: true, text: metric } });
     this.chart.update('none');
   }
@@ -54,9 +61,20 @@ export class ScatterView {
     const scales = this.chart.options.scales!;
     if (axis?.scale.kind === 'categorical') {
       const values = axis.scale.values;
-      scales.x = { ...common, type: 'linear', min: -0.5, max: values.length - 0.5, ticks: { color: p.muted, stepSize: 1, callback: (v) => values[Number(v)] ?? '' } };
+      scales.x = {
+        ...common,
+        type: 'linear',
+        min: -0.5,
+        max: values.length - 0.5,
+        afterBuildTicks: (scale) => {
+          scale.ticks = values.map((_, i) => ({ value: i }));
+        },
+        ticks: { color: p.muted, callback: (v) => values[Number(v)] ?? '' },
+      };
     } else if (axis?.scale.kind === 'log') {
-      scales.x = { ...common, type: 'logarithmic', ticks: { color: p.muted, callback: (v) => formatNumber(Number(v)) } };
+      // Label 1, 2 and 5 of each decade; chart.js puts a tick at every integer multiple.
+      const label = (v: number) => (/^[125](\.0+)?e/.test(v.toExponential()) ? formatNumber(v) : '');
+      scales.x = { ...common, type: 'logarithmic', ticks: { color: p.muted, autoSkip: false, maxRotation: 0, callback: (v) => label(Number(v)) } };
     } else {
       scales.x = { ...common, type: 'linear', ticks: { color: p.muted } };
     }
@@ -67,7 +85,7 @@ export class ScatterView {
     const base = baseOptions<'scatter'>(p);
     return {
       ...base,
-      parsing: false,
+      // Parsed: with parsing off chart.js assumes data sorted by x and takes the axis range from the ends.
       interaction: { mode: 'nearest', intersect: true },
       scales: { x: { type: 'linear', grid: { color: p.grid } }, y: { type: 'linear', grid: { color: p.grid }, ticks: { color: p.muted } } },
       onClick: (event, elements) => {

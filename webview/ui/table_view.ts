@@ -12,6 +12,8 @@ import { button, el, setOptions } from './dom';
 import { gestureOf } from './gestures';
 
 const STATUSES: TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
+/** Rows put in the page at first, and added per "show more": laying out 1,000 rows costs a frame. */
+const ROW_PAGE = 100;
 
 export interface TableContext {
   onQuery(query: TableQuery): void;
@@ -24,6 +26,7 @@ interface RowEntry {
   trial: TrialSummary;
   columnsKey: string;
   tr: HTMLTableRowElement;
+  cells: HTMLTableCellElement[];
 }
 
 export class TableView {
@@ -42,6 +45,10 @@ export class TableView {
   private columnsKey = '';
   private query!: TableQuery;
   private order: string[] = [];
+  private allOrder: string[] = [];
+  private limit = ROW_PAGE;
+  private readonly moreRow = el('tr', { className: 'more' });
+  private readonly moreButton: HTMLButtonElement;
 
   constructor(private readonly ctx: TableContext) {
     this.rangeMin.type = this.rangeMax.type = 'number';
@@ -49,6 +56,10 @@ export class TableView {
     this.rangeMax.placeholder = 'max';
     this.rangeMin.step = this.rangeMax.step = 'any';
     this.compareButton = button('Compare', () => ctx.onCompare(), 'Compare the selected trials side by side');
+    this.moreButton = button('', () => {
+      this.limit += ROW_PAGE * 5;
+      ctx.onQuery(this.query);
+    });
     const addRange = button('Add range', () => this.addRange(), 'Keep only rows whose value lies in this range');
     this.root = el('div', { className: 'table-view' }, [
       el('div', { className: 'table-tools' }, [
@@ -64,14 +75,16 @@ export class TableView {
     ]);
   }
 
-  /** The row order shown, for shift-click ranges. */
+  /** The order of every row that passes the filters (shown or not yet), for shift-click ranges. */
   visibleOrder(): readonly string[] {
-    return this.order;
+    return this.allOrder;
   }
 
-  render(columns: Column[], rows: TrialSummary[], query: TableQuery, selection: ReadonlySet<string>, bestId: string | undefined, total: number): void {
+  render(columns: Column[], allRows: TrialSummary[], query: TableQuery, selection: ReadonlySet<string>, bestId: string | undefined, total: number): void {
     this.query = query;
-    const columnsKey = columns.map((c) => c.key).join('\u0000');
+    this.allOrder = allRows.map((t) => t.id);
+    const rows = allRows.slice(0, this.limit);
+    const columnsKey = columns.map((c) => `${c.key}\u0001${c.label}`).join('\u0000');
     if (columnsKey !== this.columnsKey) {
       this.columns = columns;
       this.columnsKey = columnsKey;
@@ -84,11 +97,12 @@ export class TableView {
     for (const t of rows) {
       seen.add(t.id);
       let entry = this.rows.get(t.id);
-      if (!entry || entry.trial !== t || entry.columnsKey !== columnsKey) {
-        const tr = this.buildRow(t);
-        if (entry) entry.tr.replaceWith(tr);
-        entry = { trial: t, columnsKey, tr };
-        this.rows.set(t.id, entry);
+      if (!entry || entry.columnsKey !== columnsKey) {
+        const built = this.buildRow(t, columnsKey);
+        if (entry) entry.tr.replaceWith(built.tr);
+        this.rows.set(t.id, (entry = built));
+      } else if (entry.trial !== t) {
+        this.updateRow(entry, t);
       }
       entry.tr.classList.toggle('selected', selection.has(t.id));
       entry.tr.classList.toggle('best', t.id === bestId);
@@ -105,23 +119,45 @@ export class TableView {
       this.body.append(fragment);
       this.order = rows.map((t) => t.id);
     }
-    this.countLabel.textContent = rows.length === total ? `${total} trials` : `${rows.length} of ${total} trials`;
+    const hidden = allRows.length - rows.length;
+    if (hidden > 0) {
+      this.moreButton.textContent = `Show ${Math.min(hidden, ROW_PAGE * 5)} more (${hidden} not shown)`;
+      const cell = el('td', {}, [this.moreButton]);
+      cell.colSpan = this.columns.length;
+      this.moreRow.replaceChildren(cell);
+      this.body.append(this.moreRow);
+    } else {
+      this.moreRow.remove();
+    }
+    this.countLabel.textContent = allRows.length === total ? `${total} trials` : `${allRows.length} of ${total} trials`;
     this.compareButton.disabled = selection.size < 2;
     this.compareButton.textContent = selection.size >= 2 ? `Compare ${selection.size}` : 'Compare';
   }
 
-  private buildRow(t: TrialSummary): HTMLTableRowElement {
+  private buildRow(t: TrialSummary, columnsKey: string): RowEntry {
     const tr = el('tr', { data: { trialId: t.id } });
-    for (const c of this.columns) {
-      const v = c.value(t);
-      const td = el('td', { text: typeof v === 'number' ? formatValue(v) : (v ?? ''), className: c.numeric ? 'num' : '' });
-      if (c.key === 'status') td.classList.add(`status-${t.status.toLowerCase()}`);
-      if (typeof v === 'number') td.title = String(v);
-      tr.append(td);
-    }
-    tr.title = t.endReason ?? t.waitingReason ?? '';
+    const cells = this.columns.map((c) => el('td', { className: c.numeric ? 'num' : '' }));
+    tr.append(...cells);
     tr.addEventListener('click', (event) => this.ctx.onSelect(t.id, gestureOf(event)));
-    return tr;
+    const entry: RowEntry = { trial: t, columnsKey, tr, cells };
+    this.updateRow(entry, t, true);
+    return entry;
+  }
+
+  /** Writes only the cells whose text changed: a running trial changes two or three per result. */
+  private updateRow(entry: RowEntry, t: TrialSummary, fresh = false): void {
+    entry.trial = t;
+    this.columns.forEach((c, i) => {
+      const v = c.value(t);
+      const text = typeof v === 'number' ? formatValue(v) : (v ?? '');
+      const td = entry.cells[i];
+      if (!fresh && td.textContent === text) return;
+      td.textContent = text;
+      td.title = typeof v === 'number' ? String(v) : '';
+      if (c.key === 'status') td.className = `status-${t.status.toLowerCase()}`;
+    });
+    const title = t.endReason ?? t.waitingReason ?? '';
+    if (entry.tr.title !== title) entry.tr.title = title;
   }
 
   private renderHead(): void {

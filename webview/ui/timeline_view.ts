@@ -8,6 +8,7 @@ import { formatDuration } from '../model/format';
 import type { SelectGesture } from '../model/selection';
 import type { LaneBar, RestartGap, Timeline } from '../model/timeline_lanes';
 import { baseOptions, Chart } from './charts';
+import { DatasetPool } from './dataset_pool';
 import { gestureOf } from './gestures';
 import type { Palette } from './theme';
 
@@ -31,6 +32,7 @@ const LANE_PX = 16;
 
 export class TimelineView {
   readonly chart: Chart<'bar', BarDatum[]>;
+  private readonly pool = new DatasetPool<BarDataset>();
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -44,6 +46,8 @@ export class TimelineView {
   setPalette(palette: Palette): void {
     this.palette = palette;
     this.chart.options = this.options();
+    // chart.options reads the old resolved options until an update resolves the new ones.
+    this.chart.update('none');
   }
 
   render(timeline: Timeline): void {
@@ -64,8 +68,25 @@ export class TimelineView {
       return withAlpha(this.ctx.colorOf(d.trialId), dimmed ? alpha * 0.25 : alpha);
     };
     const common = { grouped: false, barPercentage: 0.85, categoryPercentage: 1, borderSkipped: false } as const;
+    // Held bars go in one dataset per colour: chart.js then resolves one style per dataset,
+    // not one per bar, which is most of the cost with a thousand bars.
+    const byColor = new Map<string, BarDatum[]>();
+    const selectedBars: BarDatum[] = [];
+    for (const bar of timeline.bars) {
+      if (bar.kind !== 'holding') continue;
+      const datum = holding(bar);
+      if (this.ctx.isSelected(bar.trialId)) selectedBars.push(datum);
+      else {
+        const c = this.ctx.colorOf(bar.trialId);
+        const list = byColor.get(c);
+        if (list) list.push(datum);
+        else byColor.set(c, [datum]);
+      }
+    }
+    const dim = this.ctx.selectionActive() ? 0.2 : 0.85;
     const datasets: BarDataset[] = [
-      { ...common, role: 'holding', label: 'held', data: timeline.bars.filter((b) => b.kind === 'holding').map(holding), backgroundColor: (c) => color(c, 0.85), borderWidth: 0 },
+      ...[...byColor].map(([c, data]): BarDataset => ({ ...common, role: 'holding', label: 'held', data, backgroundColor: withAlpha(c, dim), borderWidth: 0 })),
+      { ...common, role: 'holding', label: 'held', data: selectedBars, backgroundColor: (c) => color(c, 1), borderColor: this.palette.foreground, borderWidth: 1 },
       {
         ...common,
         role: 'waiting',
@@ -78,11 +99,17 @@ export class TimelineView {
       { ...common, role: 'gap', label: 'restart gap', data: timeline.gaps.map(gap), backgroundColor: 'transparent', borderColor: this.palette.error, borderWidth: 1.5 },
     ];
     this.chart.data.labels = timeline.lanes.map((l) => l.label);
-    this.chart.data.datasets = datasets;
+    this.chart.data.datasets = datasets.map((d) => this.pool.take(`${d.role}:${d.label}:${typeof d.backgroundColor === 'string' ? d.backgroundColor : 'by trial'}`, d));
+    this.pool.sweep();
     Object.assign(this.chart.options.scales!.x!, { max: Math.max(timeline.span, 1) });
     const height = `${Math.max(120, timeline.lanes.length * LANE_PX + 48)}px`;
-    if (this.box.style.height !== height) this.box.style.height = height;
-    this.chart.update('none');
+    if (this.box.style.height !== height) {
+      this.box.style.height = height;
+      // Resizing now draws the new data once; leaving it to the ResizeObserver would draw twice.
+      this.chart.resize();
+    } else {
+      this.chart.update('none');
+    }
   }
 
   private options(): Chart<'bar', BarDatum[]>['options'] {

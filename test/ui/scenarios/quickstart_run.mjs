@@ -1,7 +1,7 @@
 // Scenario 1: the quickstart, run from its "▶ Run" lens, fills the Experiments tree with
 // trials that go pending → running → terminated while the status bar counts them.
 import assert from 'node:assert/strict';
-import { dashboardStep, waitForSeries } from '../dashboard.mjs';
+import { curveTrials, dashboardSettled, dashboardStep } from '../dashboard.mjs';
 import { until } from '../until.mjs';
 import { clickLens, lens, openFile, recordedFrames, showTunekit, startRecording, waitForStatus } from '../workbench.mjs';
 import { trialHistories } from './tree_history.mjs';
@@ -49,9 +49,10 @@ export default {
     await waitForStatus(page, /^Tunekit: idle$/, 20_000);
     await s.shot('finished');
 
-    const trialIds = [...histories.keys()];
-    await dashboardStep(s, 'the dashboard opens with one learning curve per trial', async (frame) => {
-      await waitForSeries(frame, 'curves', trialIds);
+    const trialIds = [...histories.keys()].sort();
+    await dashboardStep(s, 'quickstart', 'the dashboard opens with one learning curve per trial', async (frame) => {
+      await until('one learning curve per trial', async () => (await curveTrials(frame)).join() === trialIds.join(), 20_000, () => curveTrials(frame));
+      await until('every chart to be drawn from the whole histories', () => dashboardSettled(frame), 20_000);
       await s.shot('dashboard-curves');
     });
   },

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dashboardStep, seriesIn } from '../dashboard.mjs';
+import { dashboardStep, heldLanes } from '../dashboard.mjs';
 import { until } from '../until.mjs';
-import { clickLens, lens, openFile, recordedFrames, showTunekit, startRecording, waitForStatus } from '../workbench.mjs';
+import { clickLens, expand, lens, openFile, rowsOf, showTunekit, statusBarText, treeRow, waitForStatus } from '../workbench.mjs';
 
 /** GPU rows and their holder rows, and waiting rows, from one rendering of the Resources view. */
 function readResources(rows) {
@@ -34,10 +34,10 @@ export default {
   name: 'seed-resources',
   title: 'the seed scenario shows two trials on two GPUs each and the others waiting, with their reason',
   timeoutMs: 120_000,
-  /** The example as shipped, with trials of 4–6 s instead of 1–1.5 s so a busy machine still renders the moment. */
+  /** The example as shipped, with trials of 6–8 s instead of 1–1.5 s so a busy machine still renders the moment. */
   prepare(s) {
     const example = readFileSync(join(s.workspace, 'seed-scenario', 'seed.coordinated.tune.yaml'), 'utf8');
-    const slower = example.replace('seconds: {grid_search: [1.0, 1.5]}', 'seconds: {grid_search: [4.0, 6.0]}');
+    const slower = example.replace('seconds: {grid_search: [1.0, 1.5]}', 'seconds: {grid_search: [6.0, 8.0]}');
     assert.notEqual(slower, example, 'the example still has the trial lengths this scenario stretches');
     writeFileSync(join(s.workspace, 'seed-scenario', 'seed.ui.tune.yaml'), slower);
     s.spec = 'seed-scenario/seed.ui.tune.yaml';
@@ -48,16 +48,18 @@ export default {
     await waitForStatus(page, /^Tunekit: idle$/);
     await openFile(page, s.spec);
     await lens(page, '▶ Run').waitFor({ timeout: 20_000 });
-    await startRecording(page, 'Resources');
     s.step('run the coordinated seed scenario (resources: {CPU: 4, GPU: 4} in the spec)');
     await clickLens(page, '▶ Run');
-    const busy = await until('two trials holding two GPUs each while two wait', async () => {
-      const frame = (await recordedFrames(page)).findLast((f) => {
-        const view = readResources(f.rows);
-        return twoTrialsOnTwoGpusEach(view) && view.waiting.length === 2;
-      });
-      return frame && { frame, view: readResources(frame.rows) };
-    }, 60_000, async () => (await recordedFrames(page)).at(-1)?.rows.map((r) => `${'  '.repeat(r.level - 1)}${r.label} ${r.description}`));
+    const describe = async () => (await rowsOf(page, 'Resources')).map((r) => `${'  '.repeat(r.level - 1)}${r.label} ${r.description}`);
+    await until('four held GPUs and two waiting trials', async () => {
+      const rows = await rowsOf(page, 'Resources');
+      return rows.filter((r) => r.level === 1 && /^GPU \d/.test(r.label) && r.description.endsWith('1/1 held')).length === 4 && rows.some((r) => r.label === 'Waiting (2)');
+    }, 60_000, describe);
+    for (const gpu of (await rowsOf(page, 'Resources')).filter((r) => /^GPU \d/.test(r.label))) await expand(treeRow(page, 'Resources', gpu.label));
+    const busy = { view: readResources(await rowsOf(page, 'Resources')), status: await statusBarText(page) };
+    s.step(`Resources view: ${(await describe()).join(' | ')}`);
+    assert.ok(twoTrialsOnTwoGpusEach(busy.view), 'two trials hold two GPUs each');
+    assert.equal(busy.view.waiting.length, 2, 'the two other trials wait');
     await s.shot('resources-two-trials-hold-gpus');
 
     const holders = twoTrialsOnTwoGpusEach(busy.view);
@@ -67,14 +69,15 @@ export default {
       assert.ok(!holders.has(w.label), `${w.label} waits while holding no GPU`);
       assert.match(w.description, /GPU/, `${w.label} says it waits for GPUs: "${w.description}"`);
     }
-    assert.match(busy.frame.status, /^Tunekit: 2 running · 2 waiting · GPU 4\/4$/, 'the status bar agrees');
+    assert.match(busy.status, /^Tunekit: 2 running · 2 waiting · GPU 4\/4$/, 'the status bar agrees');
 
-    await dashboardStep(s, 'the dashboard’s slots timeline shows the same two trials on the GPUs', async (frame) => {
-      const shown = await seriesIn(frame, 'slots');
-      for (const holder of holders.keys()) {
-        const trialId = holder.split('/').pop();
-        assert.ok(shown.includes(trialId), `the slots timeline shows ${trialId} (it shows ${shown.join(', ')})`);
-      }
+    await dashboardStep(s, 'seed-coordinated', 'the dashboard’s slots timeline shows the same trials on the same GPUs', async (frame) => {
+      const wanted = busy.view.gpus.map((g) => `${/^GPU \d+/.exec(g.gpu)[0]} ${g.holders[0].split('/').pop()}`).sort();
+      const bars = await until('the timeline to show the GPUs held as the Resources view did', async () => {
+        const held = new Set((await heldLanes(frame)).map((b) => `${b.lane} ${b.trialId}`));
+        return wanted.every((w) => held.has(w)) ? held : undefined;
+      }, 20_000, async () => heldLanes(frame));
+      s.step(`timeline bars include ${wanted.join(', ')} (of ${bars.size})`);
       await s.shot('dashboard-slots');
     });
     await waitForStatus(page, /^Tunekit: idle$/, 60_000);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dashboardStep } from '../dashboard.mjs';
+import { curveMarkers, dashboardStep } from '../dashboard.mjs';
 import { until } from '../until.mjs';
 import { clickLens, expand, openFile, rowsOf, showTunekit, treeRow, waitForStatus } from '../workbench.mjs';
 
@@ -92,8 +92,13 @@ export default {
     assert.equal(row.label, `restored at iteration ${from.iteration}`, 'the tree names the iteration of the checkpoint it restored');
     await s.shot('restore-event-in-tree');
 
-    await dashboardStep(s, 'the learning curve shows the restore marker', async (frame) => {
-      await frame.locator('[data-chart="curves"] [data-marker="restore"]').first().waitFor({ timeout: 20_000 });
+    await dashboardStep(s, 'restore', 'the learning curve shows the restore marker', async (frame) => {
+      const markers = await until('a restore marker on the curve', async () => {
+        const found = await curveMarkers(frame, 'restore');
+        return found.length ? found : undefined;
+      }, 20_000);
+      s.step(`restore marker: ${JSON.stringify(markers[0])}`);
+      assert.equal(markers.length, 1, 'one restore, one marker');
       await s.shot('dashboard-restore-marker');
     });
     await until('the trial to finish after its restore', () => journal(experimentDir).find((e) => e.type === 'trial_finished'), 60_000);

@@ -1,35 +1,38 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ALL_FOREGROUND_LIMIT, planCurves, SeriesCache } from '../../../webview/model/curve_plan';
-import type { MetricPoint, TrialSummary } from '../../../protocol/runtime_api';
-import { points, trial } from './trials';
+import { planCurves, SeriesCache } from '../../../webview/model/curve_plan';
+import type { PointColumns } from '../../../protocol/dashboard_messages';
+import type { TrialSummary } from '../../../protocol/runtime_api';
+import { columns, trial } from './trials';
 
-function experiment(n: number, length = 200): { trials: TrialSummary[]; pts: Map<string, MetricPoint[]> } {
+function experiment(n: number, length = 200): { trials: TrialSummary[]; pts: Map<string, PointColumns> } {
   const trials = Array.from({ length: n }, (_, i) => trial(`t${i}`, { index: i, status: i < 16 ? 'RUNNING' : 'TERMINATED' }));
-  const pts = new Map(trials.map((t) => [t.id, points(Array.from({ length }, (_, k) => k + 1))]));
+  const pts = new Map(trials.map((t) => [t.id, columns(Array.from({ length }, (_, k) => k + 1))]));
   return { trials, pts };
 }
 
 describe('curve plan', () => {
-  it('a small experiment draws every trial as a dataset', () => {
-    const { trials, pts } = experiment(ALL_FOREGROUND_LIMIT);
-    const plan = planCurves({ trials, points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set() }, new SeriesCache());
-    assert.equal(plan.foreground.length, ALL_FOREGROUND_LIMIT);
-    assert.equal(plan.background.length, 0);
+  it('only emphasised trials are datasets; running trials are live, the rest background', () => {
+    const { trials, pts } = experiment(20);
+    const plan = planCurves({ trials, points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set(['t18']), bestId: 't19' }, new SeriesCache());
+    assert.deepEqual(plan.foreground.map((l) => [l.trialId, l.role]), [['t18', 'selected'], ['t19', 'best']]);
+    assert.equal(plan.live.length, 16);
+    assert.deepEqual(plan.background.map((l) => l.trialId), ['t16', 't17']);
   });
 
-  it('with 1,000 trials only running, selected, best and hovered trials are datasets', () => {
+  it('with 1,000 trials the background is downsampled to a bounded number of points', () => {
     const { trials, pts } = experiment(1000);
     const plan = planCurves(
       { trials, points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set(['t500', 't501']), bestId: 't900', hoverId: 't42' },
       new SeriesCache(),
     );
-    assert.equal(plan.foreground.length, 16 + 2 + 1 + 1);
+    assert.equal(plan.foreground.length, 2 + 1 + 1);
+    assert.equal(plan.live.length, 16);
     assert.equal(plan.foreground.find((l) => l.trialId === 't900')?.role, 'best');
     assert.equal(plan.foreground.find((l) => l.trialId === 't42')?.role, 'hovered');
     assert.equal(plan.background.length, 980);
     const drawn = plan.background.reduce((n, l) => n + l.points.length, 0);
-    assert.ok(drawn <= 62_000, `background downsampled to ${drawn} points`);
+    assert.ok(drawn <= 40_000, `background downsampled to ${drawn} points`);
     assert.ok(plan.background.every((l) => l.points[l.points.length - 1].x === 200), 'every curve still reaches its last iteration');
   });
 
@@ -38,31 +41,35 @@ describe('curve plan', () => {
     const cache = new SeriesCache();
     const input = { trials, points: pts, metric: 'loss', axis: 'training_iteration' as const, selection: new Set<string>() };
     const first = planCurves(input, cache);
-    pts.get('t0')!.push({ iteration: 201, timeTotalS: 201, ts: 5000, values: { loss: 0.001 } });
+    const t0 = pts.get('t0')!;
+    t0.iteration.push(201);
+    t0.timeTotalS.push(201);
+    t0.ts.push(5000);
+    t0.values.loss.push(0.001);
     const second = planCurves(input, cache);
     assert.equal(second.background[10].points, first.background[10].points);
-    assert.notEqual(second.foreground[0].points, first.foreground[0].points, 'the trial that reported is recomputed');
-    assert.equal(second.foreground[0].points.at(-1)!.x, 201);
+    assert.notEqual(second.live[0].points, first.live[0].points, 'the trial that reported is recomputed');
+    assert.equal(second.live[0].points.at(-1)!.x, 201);
   });
 
   it('superseded runs are planned apart from the current curve and widen the bounds', () => {
     const trials = [trial('t1')];
-    const pts = new Map([['t1', points([1, 2, 3, 4, 3, 4], [1, 2, 3, 9, 3, 4])]]);
+    const pts = new Map([['t1', columns([1, 2, 3, 4, 3, 4], [1, 2, 3, 9, 3, 4])]]);
     const plan = planCurves({ trials, points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set() }, new SeriesCache());
-    assert.deepEqual(plan.foreground[0].points.map((p) => p.y), [1, 2, 3, 4]);
+    assert.deepEqual(plan.background[0].points.map((p) => p.y), [1, 2, 3, 4]);
     assert.deepEqual(plan.superseded, [{ trialId: 't1', points: [{ x: 3, y: 3 }, { x: 4, y: 9 }] }]);
     assert.equal(plan.bounds.yMax, 9);
   });
 
   it('switching the metric builds new series without losing the old ones', () => {
     const trials = [trial('t1')];
-    const rows = points([1, 2]);
-    rows.forEach((r, i) => (r.values.acc = i / 2));
+    const rows = columns([1, 2]);
+    rows.values.acc = [0, 0.5];
     const pts = new Map([['t1', rows]]);
     const cache = new SeriesCache();
     const loss = planCurves({ trials, points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set() }, cache);
     const acc = planCurves({ trials, points: pts, metric: 'acc', axis: 'training_iteration', selection: new Set() }, cache);
-    assert.deepEqual(acc.foreground[0].points.map((p) => p.y), [0, 0.5]);
-    assert.deepEqual(loss.foreground[0].points.map((p) => p.y), [1, 0.5]);
+    assert.deepEqual(acc.background[0].points.map((p) => p.y), [0, 0.5]);
+    assert.deepEqual(loss.background[0].points.map((p) => p.y), [1, 0.5]);
   });
 });

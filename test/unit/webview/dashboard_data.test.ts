@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { DashboardExperiment } from '../../../protocol/dashboard_messages';
 import type { ExperimentSummary } from '../../../protocol/runtime_api';
 import { DashboardData } from '../../../webview/model/dashboard_data';
-import { points, trial } from './trials';
+import { columns, trial } from './trials';
 
 const summary = (patch: Partial<ExperimentSummary> = {}): ExperimentSummary => ({
   path: '/exp',
@@ -20,11 +20,21 @@ describe('the page’s copy of an experiment', () => {
   it('a history replaces a trial’s points and live points already in it are not appended twice', () => {
     const data = new DashboardData();
     data.apply({ type: 'snapshot', experiment: experiment(), trials: [trial('a'), trial('b')], timeline: [], now: 200 }, 0);
-    data.apply({ type: 'delta', trials: [], points: { a: points([5], undefined, 1004) }, timeline: [], now: 201 }, 0);
-    data.apply({ type: 'history', points: { a: points([1, 2, 3, 4, 5], undefined, 1000) }, pending: 1 }, 0);
-    data.apply({ type: 'delta', trials: [], points: { a: points([5, 6], undefined, 1004) }, timeline: [], now: 202 }, 0);
-    assert.deepEqual(data.points.get('a')!.map((p) => p.iteration), [1, 2, 3, 4, 5, 6]);
+    data.apply({ type: 'delta', trials: [], points: { a: columns([5], undefined, 1004) }, timeline: [], now: 201 }, 0);
+    data.apply({ type: 'history', points: { a: columns([1, 2, 3, 4, 5], undefined, 1000) }, pending: 1 }, 0);
+    data.apply({ type: 'delta', trials: [], points: { a: columns([5, 6], undefined, 1004) }, timeline: [], now: 202 }, 0);
+    assert.deepEqual(data.points.get('a')!.iteration, [1, 2, 3, 4, 5, 6]);
     assert.equal(data.pendingHistories, 1);
+  });
+
+  it('a metric first reported by a later row leaves the earlier rows without it', () => {
+    const data = new DashboardData();
+    data.apply({ type: 'snapshot', experiment: experiment(), trials: [trial('a')], timeline: [], now: 200 }, 0);
+    data.apply({ type: 'history', points: { a: columns([1, 2], undefined, 1000) }, pending: 0 }, 0);
+    const later = columns([3], undefined, 1002);
+    later.values = { acc: [0.9] };
+    data.apply({ type: 'delta', trials: [], points: { a: later }, timeline: [], now: 201 }, 0);
+    assert.deepEqual(data.points.get('a')!.values, { loss: [1, 0.5, null], acc: [null, null, 0.9] });
   });
 
   it('records what changed since the views last drew', () => {
@@ -32,7 +42,7 @@ describe('the page’s copy of an experiment', () => {
     data.apply({ type: 'snapshot', experiment: experiment(), trials: [trial('a'), trial('b')], timeline: [], now: 200 }, 0);
     assert.equal(data.takeChanges().reset, true);
     const b2 = trial('b', { status: 'RUNNING' });
-    data.apply({ type: 'delta', trials: [b2], points: { a: points([1]) }, timeline: [{ type: 'trial_waiting', ts: 1, trial_id: 'b', reason: 'r' }], now: 201 }, 0);
+    data.apply({ type: 'delta', trials: [b2], points: { a: columns([1]) }, timeline: [{ type: 'trial_waiting', ts: 1, trial_id: 'b', reason: 'r' }], now: 201 }, 0);
     const changes = data.takeChanges();
     assert.deepEqual([changes.reset, [...changes.trials], [...changes.points], changes.timeline], [false, ['b'], ['a'], true]);
     assert.equal(data.trialList()[1], b2, 'the ordered list shows the new summary');

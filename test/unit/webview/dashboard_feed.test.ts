@@ -44,11 +44,11 @@ describe('what a dashboard is sent', () => {
     store.apply({ experiments: [], trials: [trial('b', { status: 'RUNNING' })], points: { [trialKey('/exp', 'a')]: points([1, 2]) } });
     const d1 = feed.delta([], 202)!;
     assert.deepEqual(d1.trials.map((t) => t.id), ['b']);
-    assert.deepEqual(d1.points.a.map((p) => p.iteration), [1, 2]);
+    assert.deepEqual(d1.points.a.iteration, [1, 2]);
     store.apply({ experiments: [], trials: [], points: { [trialKey('/exp', 'a')]: points([3], undefined, 1002) } });
     const d2 = feed.delta([], 203)!;
     assert.deepEqual(d2.trials, []);
-    assert.deepEqual(d2.points.a.map((p) => p.iteration), [3]);
+    assert.deepEqual(d2.points.a.iteration, [3]);
   });
 
   it('a history loaded while points streamed in is merged with them, and they are not sent again', () => {
@@ -57,7 +57,7 @@ describe('what a dashboard is sent', () => {
     feed.snapshot(facts, [], 200);
     store.apply({ experiments: [], trials: [], points: { [trialKey('/exp', 'a')]: points([4, 5], undefined, 1003) } });
     const history = feed.history(new Map([['a', points([1, 2, 3, 4], undefined, 1000)]]), 1);
-    assert.deepEqual(history.points.a.map((p) => p.iteration), [1, 2, 3, 4, 5]);
+    assert.deepEqual(history.points.a.iteration, [1, 2, 3, 4, 5]);
     assert.equal(history.pending, 1);
     assert.equal(feed.delta([], 201), undefined);
   });

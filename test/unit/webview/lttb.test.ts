@@ -28,7 +28,8 @@ describe('LTTB downsampling', () => {
   });
 
   it('1,000 curves share the point budget but never drop below the floor', () => {
-    assert.equal(pointsPerCurve(1000, 60_000, 40), 60);
-    assert.equal(pointsPerCurve(10_000, 60_000, 40), 40);
+    assert.equal(pointsPerCurve(1000), 40);
+    assert.equal(pointsPerCurve(10_000), 30);
+    assert.equal(pointsPerCurve(10), 4000);
   });
 });

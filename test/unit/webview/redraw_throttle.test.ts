@@ -19,7 +19,7 @@ function fakeTimers() {
         now = next.at;
         next.run();
       }
-      now = end;
+      now = Math.max(now, end);
     },
   };
 }
@@ -35,6 +35,46 @@ describe('redraw throttle', () => {
     }
     timers.advance(500);
     assert.ok(draws >= 4 && draws <= 5, `${draws} draws`);
+  });
+
+  it('with a 5% budget, draws that take 40 ms are spaced 800 ms apart', () => {
+    const timers = fakeTimers();
+    const at: number[] = [];
+    const throttle = new RedrawThrottle(
+      250,
+      timers,
+      () => {
+        at.push(timers.now());
+        timers.advance(40);
+      },
+      0.05,
+    );
+    for (let t = 0; t < 3000; t += 50) {
+      throttle.request();
+      timers.advance(50);
+    }
+    assert.deepEqual(at.slice(0, 4), [0, 800, 1600, 2400]);
+  });
+
+  it('one very slow draw holds the next back at most four intervals', () => {
+    const timers = fakeTimers();
+    const at: number[] = [];
+    let cost = 100;
+    const throttle = new RedrawThrottle(
+      250,
+      timers,
+      () => {
+        at.push(timers.now());
+        timers.advance(cost);
+        cost = 1;
+      },
+      0.05,
+    );
+    throttle.request();
+    timers.advance(1);
+    throttle.request();
+    timers.advance(3000);
+    assert.deepEqual(at, [0, 1000]);
   });
 
   it('the first change after a quiet spell draws on the next tick, not a whole interval later', () => {

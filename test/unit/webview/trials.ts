@@ -1,4 +1,6 @@
 /** Builders for the trials, points and journal events the dashboard tests feed in. */
+import { toColumns } from '../../../extension/dashboard_feed';
+import type { PointColumns } from '../../../protocol/dashboard_messages';
 import type { MetricPoint, TrialSummary } from '../../../protocol/runtime_api';
 import type { TrialGrant } from '../../../protocol/trial';
 
@@ -40,4 +42,9 @@ export function grant(cpu: number, gpus: Array<[number, number]> = [], workers =
     trainable: { CPU: cpu, gpus: [] },
     workers: Array.from({ length: workers }, (_, i) => ({ CPU: 0, gpus: gpus[i] ? [{ index: gpus[i][0], fraction: gpus[i][1] }] : [] })),
   };
+}
+
+/** The same rows as columns, as the dashboard receives and keeps them. */
+export function columns(iterations: number[], values?: number[], startTs = 1000): PointColumns {
+  return toColumns(points(iterations, values, startTs));
 }

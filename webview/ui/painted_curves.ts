@@ -1,8 +1,9 @@
 /**
- * A chart.js plugin that paints the background curves (and every superseded run) as one
- * cached bitmap under the datasets: with 1,000 trials, redrawing them as datasets on each
- * live update would cost most of a frame. The bitmap is repainted only when the curves,
- * the scales or the chart's size change.
+ * A chart.js plugin that paints curves under the datasets without making them datasets:
+ * the background (finished trials, superseded runs) as one cached bitmap, repainted only
+ * when those curves, the scales or the chart's size change; and the live curves (running
+ * trials) straight onto the canvas on every draw. With 1,000 trials, drawing them as
+ * datasets would cost most of each live redraw.
  */
 import type { Chart, Plugin } from 'chart.js';
 import type { XY } from '../model/series';
@@ -15,8 +16,9 @@ export interface LayerLine {
   trialId?: string;
 }
 
-export class BackgroundCurves {
+export class PaintedCurves {
   private lines: readonly LayerLine[] = [];
+  private live: readonly LayerLine[] = [];
   private readonly canvas = document.createElement('canvas');
   private key = '';
   private linesVersion = 0;
@@ -24,11 +26,16 @@ export class BackgroundCurves {
   repaints = 0;
 
   readonly plugin: Plugin<'line'> = {
-    id: 'tunekitBackgroundCurves',
+    id: 'tunekitPaintedCurves',
     beforeDatasetsDraw: (chart) => this.draw(chart as unknown as Chart),
   };
 
-  /** Bumps the version only when something would draw differently. */
+  /** Curves painted afresh on every draw, above the cached ones. */
+  setLive(lines: readonly LayerLine[]): void {
+    this.live = lines;
+  }
+
+  /** The cached curves; bumps the version only when something would draw differently. */
   setLines(lines: readonly LayerLine[]): void {
     const same =
       lines.length === this.lines.length &&
@@ -45,7 +52,7 @@ export class BackgroundCurves {
     const lo = x.getValueForPixel(px - maxDistance) ?? -Infinity;
     const hi = x.getValueForPixel(px + maxDistance) ?? Infinity;
     let best: { trialId: string; distance: number } | undefined;
-    for (const line of this.lines) {
+    for (const line of [...this.lines, ...this.live]) {
       if (line.trialId === undefined) continue;
       for (const p of line.points) {
         if (p.x < lo || p.x > hi) continue;
@@ -60,13 +67,20 @@ export class BackgroundCurves {
     const area = chart.chartArea;
     const x = chart.scales.x;
     const y = chart.scales.y;
-    if (!area || !x || !y || this.lines.length === 0) return;
-    const key = [area.left, area.top, area.right, area.bottom, x.min, x.max, y.min, y.max, chart.canvas.width, chart.canvas.height, this.linesVersion].join();
-    if (key !== this.key) {
-      this.key = key;
-      this.paint(chart);
+    if (!area || !x || !y) return;
+    if (this.lines.length) {
+      const key = [area.left, area.top, area.right, area.bottom, x.min, x.max, y.min, y.max, chart.canvas.width, chart.canvas.height, this.linesVersion].join();
+      if (key !== this.key) {
+        this.key = key;
+        this.paint(chart);
+      }
+      chart.ctx.drawImage(this.canvas, 0, 0, chart.width, chart.height);
     }
-    chart.ctx.drawImage(this.canvas, 0, 0, chart.width, chart.height);
+    if (this.live.length) {
+      chart.ctx.save();
+      strokeLines(chart, chart.ctx, this.live, 1.5);
+      chart.ctx.restore();
+    }
   }
 
   private paint(chart: Chart): void {
@@ -75,27 +89,43 @@ export class BackgroundCurves {
     this.canvas.height = chart.canvas.height;
     const ctx = this.canvas.getContext('2d')!;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    const area = chart.chartArea;
+    strokeLines(chart, ctx, this.lines, 1);
+    this.repaints++;
+  }
+}
+
+/**
+ * Strokes lines in data coordinates, clipped to the chart area. Lines of one colour and dash
+ * go into one path: a stroke per line costs more than the lines themselves with 1,000 trials.
+ */
+function strokeLines(chart: Chart, ctx: CanvasRenderingContext2D, lines: readonly LayerLine[], width: number): void {
+  const area = chart.chartArea;
+  const x = chart.scales.x;
+  const y = chart.scales.y;
+  ctx.beginPath();
+  ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+  ctx.clip();
+  ctx.lineWidth = width;
+  ctx.lineJoin = 'round';
+  const groups = new Map<string, LayerLine[]>();
+  for (const line of lines) {
+    const key = `${line.dashed ? 'dashed' : 'solid'}\u0000${line.color}`;
+    const group = groups.get(key);
+    if (group) group.push(line);
+    else groups.set(key, [line]);
+  }
+  for (const group of groups.values()) {
+    ctx.strokeStyle = group[0].color;
+    ctx.setLineDash(group[0].dashed ? [4, 3] : []);
     ctx.beginPath();
-    ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
-    ctx.clip();
-    ctx.lineWidth = 1;
-    ctx.lineJoin = 'round';
-    const x = chart.scales.x;
-    const y = chart.scales.y;
-    for (const line of this.lines) {
-      if (line.points.length === 0) continue;
-      ctx.strokeStyle = line.color;
-      ctx.setLineDash(line.dashed ? [4, 3] : []);
-      ctx.beginPath();
+    for (const line of group) {
       line.points.forEach((p, i) => {
         const px = x.getPixelForValue(p.x);
         const py = y.getPixelForValue(p.y);
         if (i === 0) ctx.moveTo(px, py);
         else ctx.lineTo(px, py);
       });
-      ctx.stroke();
     }
-    this.repaints++;
+    ctx.stroke();
   }
 }

@@ -1,0 +1,152 @@
+/**
+ * The dashboard in headless Chromium (the browser tests' page host, same CSP and bundle):
+ * first render of a big experiment, and the main thread's share of wall time while 16
+ * running trials send results at 4 Hz, read from Chrome's own task accounting
+ * (`Performance.getMetrics` TaskDuration), so layout and paint count too.
+ */
+import type { CDPSession, Page } from 'playwright-core';
+import { browserMissing, startHarness, type Harness, type PageWindow } from '../../test/browser/harness';
+import type { BenchContext, BenchOutcome } from './bench_context';
+import { formatRatio, type BenchRow } from './benchmarks_markdown';
+import { dashboardWorkload, type Workload, type WorkloadSize } from './dashboard_workload';
+import { median } from './stats';
+
+export interface DashboardParams {
+  trials: number;
+  points: number;
+  running: number;
+  renderRepeats: number;
+  liveSeconds: number;
+}
+
+interface BenchWindow extends PageWindow {
+  __bench: Workload;
+}
+
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const pct = (n: number) => `${(n * 100).toFixed(1)}%`;
+
+async function freshPage(h: Harness): Promise<Page> {
+  const page = await h.browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  await page.goto(`${h.origin}/?theme=dark`);
+  await page.waitForFunction(() => (globalThis as unknown as PageWindow).__posted.some((m) => m.type === 'ready'));
+  return page;
+}
+
+/** Milliseconds from posting snapshot and histories to the frame after both paces drew them. */
+async function firstRender(page: Page, size: WorkloadSize): Promise<number> {
+  await page.evaluate(`globalThis.__bench = (${dashboardWorkload.toString()})(${JSON.stringify(size)})`);
+  return page.evaluate(async () => {
+    const w = globalThis as unknown as BenchWindow & { requestAnimationFrame(f: () => void): void; performance: { now(): number } };
+    const frame = () => new Promise<void>((r) => w.requestAnimationFrame(() => r()));
+    const app = w.tunekitDashboard;
+    const started = w.performance.now();
+    w.postMessage(w.__bench.snapshot, '*');
+    w.postMessage(w.__bench.history, '*');
+    while (!(app.renders.fast > 0 && app.renders.slow > 0 && app.data.pendingHistories === 0)) await frame();
+    await frame();
+    return w.performance.now() - started;
+  });
+}
+
+/** Chrome's main-thread task time so far and its clock, in seconds. */
+async function taskClock(cdp: CDPSession): Promise<{ task: number; wall: number }> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const value = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
+  return { task: value('TaskDuration'), wall: value('Timestamp') };
+}
+
+/** Main-thread busy fraction over `seconds`, posting the page's deltas every 250 ms, or idle. */
+async function busyFraction(page: Page, cdp: CDPSession, withDeltas: boolean, seconds: number): Promise<number> {
+  const before = await taskClock(cdp);
+  if (withDeltas) {
+    await page.evaluate(() => {
+      const w = globalThis as unknown as BenchWindow & { setInterval(f: () => void, ms: number): number; clearInterval(id: number): void };
+      let i = 0;
+      const timer = w.setInterval(() => {
+        if (i >= w.__bench.deltas.length) return w.clearInterval(timer);
+        w.postMessage(w.__bench.deltas[i++], '*');
+      }, 250);
+    });
+  }
+  await page.waitForTimeout(seconds * 1000 + 300);
+  const after = await taskClock(cdp);
+  return (after.task - before.task) / (after.wall - before.wall);
+}
+
+async function liveRun(h: Harness, size: WorkloadSize, seconds: number): Promise<{ idle: number; busy: number; draws: number; lastX: number }> {
+  const page = await freshPage(h);
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('Performance.enable');
+    await firstRender(page, size);
+    await page.waitForTimeout(1500);
+    const idle = await busyFraction(page, cdp, false, seconds);
+    const drawsBefore = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.renders.fast);
+    const busy = await busyFraction(page, cdp, true, seconds);
+    const after = await page.evaluate(() => {
+      const w = globalThis as unknown as BenchWindow;
+      const id = w.__bench.snapshot.trials[0].id;
+      const line = w.tunekitDashboard.curves.layer.live.find((l) => l.trialId === id);
+      return { draws: w.tunekitDashboard.renders.fast, lastX: Number(line?.points.at(-1)?.x ?? NaN) };
+    });
+    return { idle, busy, draws: after.draws - drawsBefore, lastX: after.lastX };
+  } finally {
+    await cdp.detach();
+    await page.close();
+  }
+}
+
+export async function runDashboardBench(ctx: BenchContext, p: DashboardParams): Promise<BenchOutcome> {
+  const title = 'Dashboard rendering';
+  const summary =
+    `The dashboard bundle in headless Chromium under the extension's CSP (the browser tests' page host), fed a synthetic experiment of ${p.trials} trials × ${p.points} points ` +
+    `(loss and accuracy over a log-scaled lr, an int and a categorical param, 16 CPU slots). First render: from posting the snapshot and histories to the frame after every chart, the header and the table drew them (median of ${p.renderRepeats}, a fresh page each). ` +
+    `Live: ${p.running} running trials each send one result every 250 ms for ${p.liveSeconds} s; the figure is Chrome's TaskDuration over wall time (script, layout and paint), the baseline the same page idle for as long.`;
+  const missing = browserMissing();
+  if (missing) {
+    return { section: { title, summary, rows: [], notes: [`Not measured: ${missing}.`] }, failures: [] };
+  }
+  const ticks = p.liveSeconds * 4;
+  const big: WorkloadSize = { trials: p.trials, points: p.points, running: p.running, ticks };
+  const small: WorkloadSize = { trials: 10, points: p.points, running: 0, ticks: 0 };
+  const onlyRunning: WorkloadSize = { trials: p.running, points: p.points, running: p.running, ticks };
+  const h = await startHarness();
+  const failures: string[] = [];
+  try {
+    const renders: number[] = [];
+    const smallRenders: number[] = [];
+    for (let r = 0; r < p.renderRepeats; r++) {
+      ctx.progress(`dashboard: first render ${r + 1}/${p.renderRepeats}`);
+      for (const [workload, into] of [[big, renders], [small, smallRenders]] as const) {
+        const page = await freshPage(h);
+        into.push(await firstRender(page, workload));
+        await page.close();
+      }
+    }
+    ctx.progress(`dashboard: ${p.running} running trials at 4 Hz for ${p.liveSeconds} s, in ${p.trials} trials and alone`);
+    const live = await liveRun(h, big, p.liveSeconds);
+    const alone = await liveRun(h, onlyRunning, p.liveSeconds);
+    // Running trials start at half their points and gain one per tick.
+    const expectedLast = Math.floor(p.points / 2) + ticks;
+    for (const [name, run] of [['big', live], ['alone', alone]] as const) {
+      if (run.lastX !== expectedLast) failures.push(`${name}: the last delta's point (iteration ${expectedLast}) is not drawn (last x ${run.lastX})`);
+      if (run.draws > p.liveSeconds * 4 + 2) failures.push(`${name}: ${run.draws} redraws in ${p.liveSeconds} s exceed the 4 Hz pace`);
+    }
+    const render = median(renders);
+    const smallRender = median(smallRenders);
+    const rows: BenchRow[] = [
+      { what: `first render, ${p.trials} trials × ${p.points} points ÷ the same page with 10 trials`, figure: ms(render), baseline: ms(smallRender), ratio: formatRatio(render / smallRender), target: '≤ 500 ms' },
+      { what: `main thread busy, ${p.running} running of ${p.trials} trials at 4 Hz ÷ idle`, figure: pct(live.busy), baseline: pct(live.idle), ratio: formatRatio(live.busy / Math.max(live.idle, 1e-9)), target: '≤ 10%' },
+      { what: `main thread busy, ${p.running} running trials alone at 4 Hz ÷ idle`, figure: pct(alone.busy), baseline: pct(alone.idle), ratio: formatRatio(alone.busy / Math.max(alone.idle, 1e-9)), target: '≤ 10%' },
+    ];
+    const notes = [
+      `First renders (ms): ${renders.map((r) => r.toFixed(0)).join(', ')}; with 10 trials: ${smallRenders.map((r) => r.toFixed(0)).join(', ')}.`,
+      `Redraws of the fast pace during the live runs: ${live.draws} and ${alone.draws} in ${p.liveSeconds} s (at most 4 a second by design).`,
+      `Chromium ${h.browser.version()}, viewport 1400×1100, software rendering (--disable-gpu).`,
+    ];
+    return { section: { title, summary, rows, notes }, failures };
+  } finally {
+    await h.close();
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * The dashboard bundle in headless Chromium, under the extension's CSP, fed experiments
+ * recorded from real runs (test/browser/fixtures, see record_fixtures.ts).
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserMissing, fixture, openDashboard, REPO, startHarness, type ChartLike, type Harness, type PageWindow } from './harness';
+
+const missing = browserMissing();
+if (missing) process.stdout.write(`browser tests skipped: ${missing}\n`);
+
+const ARTIFACTS = join(REPO, 'out/browser/artifacts');
+type ChartName = 'curves' | 'best' | 'timelineView' | 'parallel' | 'scatter';
+
+/** Reads a chart's datasets in the page: label, trial, marker kind, width and data length. */
+function datasets(page: Page, chart: ChartName) {
+  return page.evaluate((name) => {
+    const c = (globalThis as unknown as PageWindow).tunekitDashboard[name].chart as ChartLike;
+    return c.data.datasets.map((d) => ({ label: d.label, trialId: d.trialId, marker: d.marker, width: d.borderWidth, data: d.data }));
+  }, chart);
+}
+
+/** How many pixels of a chart's canvas are painted. */
+function inkOf(page: Page, chart: ChartName): Promise<number> {
+  return page.evaluate((name) => {
+    const c = (globalThis as unknown as PageWindow).tunekitDashboard[name].chart as ChartLike;
+    const pixels = c.canvas.getContext('2d').getImageData(0, 0, c.canvas.width, c.canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+    return painted;
+  }, chart);
+}
+
+describe('dashboard in a browser', { skip: missing }, () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  after(async () => h?.close());
+
+  it('the recorded ASHA run draws every chart with the datasets it should, and violates no CSP rule', async () => {
+    const { page, console } = await openDashboard(h, fixture('asha'));
+    for (const name of ['curves', 'best', 'timelineView', 'parallel', 'scatter'] as const) {
+      assert.ok((await inkOf(page, name)) > 2000, `${name} canvas is painted`);
+    }
+    const curves = await datasets(page, 'curves');
+    assert.deepEqual(curves.filter((d) => d.trialId).map((d) => d.width), [3], 'the best trial is the one curve drawn as a dataset');
+    const painted = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.curves.layer.lines.filter((l) => !l.dashed).length);
+    assert.equal(painted, 7, 'the other seven are painted underneath');
+    assert.equal(curves.find((d) => d.marker === 'restore')!.data.length, 1, 'the worker killed once was restored once');
+    assert.equal(curves.find((d) => d.marker === 'stop')!.data.length, 7, 'seven trials were stopped at a rung');
+    assert.equal((await datasets(page, 'best'))[0].data.length >= 2, true);
+    assert.deepEqual((await datasets(page, 'parallel')).map((d) => d.label), ['trials', 'selected', 'best']);
+    const scatter = await page.evaluate(() => {
+      const c = (globalThis as unknown as PageWindow).tunekitDashboard.scatter.chart;
+      return { min: c.scales.x.min, max: c.scales.x.max, xs: c.data.datasets.flatMap((d) => d.data.map((p) => p.x as number)) };
+    });
+    assert.equal(scatter.xs.length, 8);
+    assert.ok(scatter.xs.every((x) => x >= scatter.min && x <= scatter.max), `every trial is inside the scatter's x axis ${scatter.min}..${scatter.max}`);
+    const lanes = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.timelineView.chart.data.labels);
+    assert.deepEqual(lanes, ['CPU 1', 'CPU 2']);
+    const timeline = await datasets(page, 'timelineView');
+    const held = timeline.filter((d) => d.label === 'held').reduce((n, d) => n + d.data.length, 0);
+    assert.equal(held, 9, 'eight trials, one of them twice around its restart');
+    assert.equal(timeline.find((d) => d.label === 'restart gap')!.data.length, 1);
+    assert.equal(await page.locator('table.trials tbody tr').count(), 8);
+    assert.match(await page.locator('.header-strip').innerText(), /terminated\s*8[\s\S]*best\s*loss/);
+    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageWindow).__violations), []);
+    assert.deepEqual(console.filter((m) => /Content Security Policy|pageerror/.test(m)), []);
+    await page.close();
+  });
+
+  it('superseded results are drawn dashed underneath, not as part of the current curve', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    // The restored trial is also the best one, so it is a dataset.
+    const restored = (await datasets(page, 'curves')).find((d) => d.trialId?.endsWith('_00001'))!;
+    const xs = restored.data.map((p) => p.x as number);
+    assert.deepEqual(xs, [...new Set(xs)].sort((a, b) => a - b), 'iteration 5, reported twice, is drawn once');
+    const dashed = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.curves.layer.lines.filter((l) => l.dashed).length);
+    assert.equal(dashed, 1);
+    await page.close();
+  });
+
+  it('hovering a restore marker names the checkpoint and the failure; an early-stop marker names the rung', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const tooltipAt = async (marker: string) => {
+      const point = await page.evaluate((kind) => {
+        const c = (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart;
+        const i = c.data.datasets.findIndex((d) => d.marker === kind);
+        return c.getDatasetMeta(i).data[0];
+      }, marker);
+      const box = (await page.locator('.card.curves canvas').boundingBox())!;
+      await page.mouse.move(box.x + point.x, box.y + point.y);
+      await page.waitForFunction(() => ((globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.tooltip.body ?? []).length > 0);
+      return page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.tooltip.body!.flatMap((b) => b.lines).join('\n'));
+    };
+    assert.match(await tooltipAt('restore'), /restored from checkpoint checkpoint_\d+ at iteration \d+: worker group restarted after: worker 0 exited/);
+    assert.match(await tooltipAt('stop'), /stopped early: stopped by ASHA at rung \d+/);
+    await page.close();
+  });
+
+  it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.
+    const target = await page.evaluate(() => {
+      const app = (globalThis as unknown as PageWindow).tunekitDashboard;
+      const chart = app.curves.chart;
+      const px = (p: { x: number; y: number }) => ({ x: chart.scales.x.getPixelForValue(p.x), y: chart.scales.y.getPixelForValue(p.y) });
+      const taken = chart.data.datasets.flatMap((_, i) => chart.getDatasetMeta(i).data);
+      let best = { id: '', x: 0, y: 0, gap: -1 };
+      for (const line of app.curves.layer.lines.filter((l) => !l.dashed)) {
+        for (const p of line.points) {
+          const at = px(p);
+          const gap = Math.min(...taken.map((e) => Math.hypot(e.x - at.x, e.y - at.y)));
+          if (gap > best.gap) best = { id: line.trialId!, ...at, gap };
+        }
+      }
+      return best;
+    });
+    const box = (await page.locator('.card.curves canvas').boundingBox())!;
+    await page.mouse.move(box.x + target.x, box.y + target.y);
+    await page.waitForFunction((id) => (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.data.datasets.some((d) => d.trialId === id), target.id);
+    await page.mouse.move(box.x + target.x + 1, box.y + target.y);
+    await page.waitForFunction(() => ((globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.tooltip.title ?? []).length > 0);
+    const tooltip = await page.evaluate(() => {
+      const t = (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.tooltip;
+      return [...(t.title ?? []), ...(t.body ?? []).flatMap((b) => b.lines)].join('\n');
+    });
+    assert.match(tooltip, new RegExp(`trial ${target.id}`));
+    await page.close();
+  });
+
+  it('clicking a table row highlights that trial in every chart, and the selection is saved', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const row = page.locator('table.trials tbody tr', { hasText: '_00003' });
+    const id = (await row.getAttribute('data-trial-id'))!;
+    await row.click();
+    await page.waitForFunction(() => (globalThis as unknown as PageWindow).tunekitDashboard.renders.fast > 1);
+    assert.match((await row.getAttribute('class')) ?? '', /selected/);
+    const curve = (await datasets(page, 'curves')).find((d) => d.trialId === id)!;
+    assert.equal(curve.width, 3, 'the selected curve is drawn thick');
+    assert.equal((await datasets(page, 'curves')).filter((d) => d.trialId).length, 2, 'the selected trial and the best one');
+    const parallel = (await datasets(page, 'parallel')).find((d) => d.label === 'selected')!;
+    assert.ok(parallel.data.some((v) => v.trialId === id));
+    assert.deepEqual((await datasets(page, 'scatter')).find((d) => d.label === 'selected')!.data.map((p) => p.trialId), [id]);
+    const state = await page.evaluate(() => JSON.parse((globalThis as unknown as PageWindow).sessionStorage.getItem('webviewState') ?? 'null') as { ui: { selection: string[] } });
+    assert.deepEqual(state.ui.selection, [id]);
+    await page.close();
+  });
+
+  it('Ctrl-clicked rows compare side by side with differences only, and a range filter narrows the table', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const rows = page.locator('table.trials tbody tr');
+    await rows.nth(0).click();
+    await rows.nth(1).click({ modifiers: ['Control'] });
+    await page.locator('button', { hasText: 'Compare 2' }).click();
+    const compare = page.locator('table.compare');
+    await compare.waitFor();
+    const fields = await compare.locator('tbody th').allInnerTexts();
+    assert.ok(fields.includes('config.train_loop_config.lr'), `compared fields: ${fields.join(', ')}`);
+    await page.locator('.compare-view input[type=checkbox]').uncheck();
+    const all = await compare.locator('tbody th').allInnerTexts();
+    assert.ok(all.length > fields.length, 'fields the two share show once differences-only is off');
+    assert.ok(all.includes('status') && all.includes('config.train_loop_config.optimizer'));
+    await page.locator('.range-form select').selectOption({ label: 'iter' });
+    await page.locator('.range-form input').first().fill('3');
+    await page.locator('button', { hasText: 'Add range' }).click();
+    assert.equal(await rows.count(), 2, 'only the two trials that ran past iteration 2');
+    await page.close();
+  });
+
+  it('the metric, the filters and the selection come back after the page is reloaded', async () => {
+    const messages = fixture('asha');
+    const { page } = await openDashboard(h, messages);
+    await page.locator('.toolbar select').first().selectOption('acc');
+    await page.locator('.chips button', { hasText: 'terminated' }).click();
+    await page.locator('table.trials tbody tr').first().click();
+    await openDashboard(h, messages, { page });
+    assert.equal(await page.locator('.toolbar select').first().inputValue(), 'acc');
+    assert.equal(await page.locator('.chips button.on', { hasText: 'terminated' }).count(), 1);
+    assert.equal(await page.locator('table.trials tbody tr.selected').count(), 1);
+    const curves = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.options.scales.y as unknown as { title: { text: string } });
+    assert.equal(curves.title.text, 'acc');
+    await page.close();
+  });
+
+  it('Ray-mode trials waiting for their GPUs show on waiting lanes, GPUs on a lane each', async () => {
+    const { page } = await openDashboard(h, fixture('ray_gpus'));
+    const lanes = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.timelineView.chart.data.labels!);
+    assert.deepEqual(lanes.filter((l) => l.startsWith('GPU')), ['GPU 0', 'GPU 1', 'GPU 2', 'GPU 3']);
+    const waiting = (await datasets(page, 'timelineView')).find((d) => d.label === 'waiting')!;
+    assert.equal(waiting.data.length, 2);
+    assert.ok(waiting.data.every((b) => /waiting for workers/.test(String(b.text))));
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-ray-gpus.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('a PBT exploit is marked with the donor checkpoint it cloned', async () => {
+    const { page } = await openDashboard(h, fixture('pbt'));
+    const restores = (await datasets(page, 'curves')).find((d) => d.marker === 'restore')!;
+    assert.equal(restores.data.length, 2);
+    assert.ok(restores.data.some((m) => /from TorchTrainer_\w+_\d{5}_lr=[\d.]+\/checkpoint_\d{6}/.test(String(m.text))));
+    await page.close();
+  });
+
+  it('re-themes when VS Code switches from light to dark, with screenshots of both', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const tickColor = () => page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.options.scales.x.ticks!.color);
+    assert.equal(await tickColor(), '#717171');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-light.png'), fullPage: true });
+    await page.evaluate(() => (globalThis as unknown as PageWindow).__setTheme('dark'));
+    await page.waitForFunction(() => (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart.options.scales.x.ticks!.color === '#9d9d9d');
+    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-dark.png'), fullPage: true });
+    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageWindow).__violations), []);
+    await page.close();
+  });
+
+  it('exports the table as CSV and a chart as PNG through the extension', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    await page.locator('button', { hasText: 'Export CSV' }).click();
+    await page.locator('.card.curves button', { hasText: 'PNG' }).click();
+    const saves = await page.evaluate(() => (globalThis as unknown as PageWindow).__posted.filter((m) => m.type === 'saveFile'));
+    assert.equal(saves.length, 2);
+    const [csv, png] = saves as Array<{ kind: string; suggestedName: string; data: string }>;
+    assert.equal(csv.kind, 'csv');
+    assert.equal(csv.suggestedName, 'asha-trials.csv');
+    assert.match(csv.data, /^trial,status,iter,lr,optimizer,acc,loss\r\n/);
+    assert.equal(csv.data.trim().split('\r\n').length, 9);
+    assert.equal(png.kind, 'png');
+    assert.equal(Buffer.from(png.data, 'base64').subarray(1, 4).toString(), 'PNG');
+    await page.close();
+  });
+
+  it('a burst of live deltas redraws a few times a second, not once per message', async () => {
+    const messages = fixture('asha');
+    const snapshot = messages[0] as Extract<(typeof messages)[number], { type: 'snapshot' }>;
+    const live = { ...snapshot, experiment: { ...snapshot.experiment, summary: { ...snapshot.experiment.summary, live: true, state: 'running' as const } } };
+    const { page } = await openDashboard(h, [live, messages[1]]);
+    const id = snapshot.trials[1].id;
+    const before = await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.renders.fast);
+    for (let i = 0; i < 40; i++) {
+      const point = { iteration: [13 + i], timeTotalS: [13 + i], ts: [4e9 + i], values: { loss: [0.1], acc: [0.9] } };
+      const delta = { type: 'delta' as const, trials: [], points: { [id]: point }, timeline: [], now: snapshot.now + i };
+      await page.evaluate((m) => (globalThis as unknown as PageWindow).postMessage(m, '*'), delta);
+      await page.waitForTimeout(25);
+    }
+    await page.waitForTimeout(400);
+    const draws = (await page.evaluate(() => (globalThis as unknown as PageWindow).tunekitDashboard.renders.fast)) - before;
+    assert.ok(draws >= 2 && draws <= 8, `${draws} redraws for 40 deltas over about a second`);
+    const curve = (await datasets(page, 'curves')).find((d) => d.trialId === id)!;
+    assert.equal(curve.data.at(-1)!.x, 52, 'the last point arrived');
+    await page.close();
+  });
+});
+
