@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseCsvLine } from '../../../runtime/storage/progress_csv';
 import { processesMatching, runCli, scratchDir } from '../cli_harness';
 import { RESUMABLE_WORKER, count, effectiveRows, journal, sleep } from './fault_harness';
 
@@ -62,9 +63,9 @@ run_config: {name: crash}
         const rows = effectiveRows(trial.path);
         assert.deepEqual([...rows.keys()].sort((a, b) => a - b), Array.from({ length: ITERATIONS }, (_, i) => i + 1));
         for (const [iteration, row] of rows) assert.equal(row.it, iteration, 'resumed from the latest checkpoint');
-        const csv = readFileSync(join(trial.path, 'progress.csv'), 'utf8').trimEnd().split('\n');
-        const width = csv[0].split(',').length;
-        assert.ok(csv.every((line) => line.split(',').length >= width - 0), 'progress.csv rows are whole');
+        const csv = readFileSync(join(trial.path, 'progress.csv'), 'utf8').trimEnd().split('\n').map(parseCsvLine);
+        assert.ok(csv.every((row) => row.length === csv[0].length), 'every progress.csv row is as wide as its header');
+        assert.equal(csv.length - 1, readFileSync(join(trial.path, 'result.json'), 'utf8').trimEnd().split('\n').length, 'one CSV row per result');
       }
       assert.deepEqual(processesMatching(marker), [], 'no worker of ours is left');
     } finally {
