@@ -41,10 +41,13 @@ export function ensureTools(log = (line) => process.stderr.write(`${line}\n`)) {
   }
   mkdirSync(paths.root, { recursive: true });
   const npmArgs = ['install', '--no-audit', '--no-fund', '--no-save'];
-  run('npm', [...npmArgs, '--prefix', join(paths.root, 'node24'), `node@${NODE_VERSION}`], process.env, log);
+  // Under `npm test`, the outer npm's settings arrive as npm_config_* variables, its user agent
+  // ("node/v20") among them, which code-server's postinstall reads as the Node it runs on.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  run('npm', [...npmArgs, '--prefix', join(paths.root, 'node24'), `node@${NODE_VERSION}`], clean, log);
   // code-server's postinstall compiles native modules with node-gyp against Node 24's headers,
   // which come from the same npm package (no header download is possible here).
-  const env = { ...process.env, PATH: `${paths.nodeBin}:${process.env.PATH}`, npm_config_nodedir: paths.nodeHeaders };
+  const env = { ...clean, PATH: `${paths.nodeBin}:${process.env.PATH}`, npm_config_nodedir: paths.nodeHeaders };
   run('npm', [...npmArgs, '--foreground-scripts', '--prefix', join(paths.root, 'cs'), `code-server@${CODE_SERVER_VERSION}`], env, log);
   writeFileSync(paths.stamp, `${wanted}\n`);
   return paths;
