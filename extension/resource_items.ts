@@ -15,13 +15,21 @@ function who(h: { experimentPath: string; trialId: string }, names: ExperimentNa
   return `${names(h.experimentPath) ?? h.experimentPath}/${h.trialId}`;
 }
 
+/**
+ * VS Code keeps a row's collapsed state by id, so a row first shown with no children would
+ * stay collapsed once it has some; the id therefore says whether the row has holders.
+ */
+function slotId(base: string, holders: number): string {
+  return holders ? `${base}:held` : base;
+}
+
 export function gpuItem(g: GpuSlot): ItemData {
   const memory =
     g.memoryTotalMiB !== undefined ? `${formatNumber(g.memoryUsedMiB ?? 0)}/${formatNumber(g.memoryTotalMiB)} MiB` : undefined;
   const util = g.utilizationPct !== undefined ? `${formatNumber(g.utilizationPct)}%` : undefined;
   const held = g.holders.reduce((sum, h) => sum + h.fraction, 0);
   return {
-    id: `gpu:${g.index}`,
+    id: slotId(`gpu:${g.index}`, g.holders.length),
     label: `GPU ${g.index}: ${g.name}${g.simulated ? ' (simulated)' : ''}`,
     description: [memory, util, `${formatNumber(held)}/1 held`].filter(Boolean).join(' · '),
     icon: { id: 'circuit-board', color: held > 0 ? 'charts.green' : undefined },
@@ -32,7 +40,7 @@ export function gpuItem(g: GpuSlot): ItemData {
 
 export function cpuItem(cpu: ResourceSnapshot['cpu']): ItemData {
   return {
-    id: 'cpu',
+    id: slotId('cpu', cpu.holders.length),
     label: 'CPUs',
     description: `${formatNumber(cpu.used)}/${formatNumber(cpu.total)} held`,
     icon: { id: 'server-process' },

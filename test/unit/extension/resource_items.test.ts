@@ -42,3 +42,11 @@ test('a waiting trial shows the ledger\'s reason', () => {
   assert.equal(item.label, 'q/00004');
   assert.equal(item.description, 'needs 2 GPUs, 1 free');
 });
+
+test('a GPU row that gains holders gets a new id, so VS Code shows it expanded rather than its remembered collapsed state', () => {
+  const free = gpuItem({ index: 0, name: 'g', simulated: true, holders: [] });
+  const held = gpuItem({ index: 0, name: 'g', simulated: true, holders: [{ experimentPath: '/e', trialId: '1', rank: 0, fraction: 1 }] });
+  assert.notEqual(free.id, held.id);
+  assert.equal(held.id, gpuItem({ index: 0, name: 'g', simulated: true, holders: [{ experimentPath: '/e', trialId: '2', rank: 0, fraction: 1 }] }).id);
+  assert.notEqual(cpuItem({ total: 2, used: 0, holders: [] }).id, cpuItem({ total: 2, used: 1, holders: [{ experimentPath: '/e', trialId: '1', rank: 0, fraction: 1 }] }).id);
+});
