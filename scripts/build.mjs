@@ -3,6 +3,7 @@
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { writeThirdPartyNotices } from './third_party_notices.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -48,7 +49,8 @@ for (const dir of sourceDirs) {
   for (const file of jsFiles(outDir)) if (!expected.has(file)) rmSync(file);
 }
 
-await esbuild.build({
+const bundles = [];
+bundles.push(await esbuild.build({
   entryPoints: {
     'runtime/cli': join(root, 'runtime/cli/main.ts'),
     'runtime/driver': join(root, 'runtime/driver/main.ts'),
@@ -63,10 +65,11 @@ await esbuild.build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-});
+  metafile: true,
+}));
 
 // The VS Code extension: one bundle, vscode provided by the host (issue: VS Code extension).
-await esbuild.build({
+bundles.push(await esbuild.build({
   entryPoints: { extension: join(root, 'extension/main.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
@@ -76,10 +79,11 @@ await esbuild.build({
   target: 'node20',
   sourcemap: 'linked',
   logLevel: 'warning',
-});
+  metafile: true,
+}));
 
 // The dashboard webview: one browser bundle (+ its CSS), loaded under a strict CSP (issue 7).
-await esbuild.build({
+bundles.push(await esbuild.build({
   entryPoints: { 'webview/dashboard': join(root, 'webview/main.ts') },
   outdir: join(root, 'dist'),
   bundle: true,
@@ -89,7 +93,10 @@ await esbuild.build({
   minify: true,
   sourcemap: 'linked',
   logLevel: 'warning',
-});
+  metafile: true,
+}));
+
+writeThirdPartyNotices(process.cwd(), bundles.map((b) => b.metafile), join(root, 'dist', 'THIRD_PARTY_NOTICES.txt'));
 
 // The Python client ships as source: workers import it from PYTHONPATH, no install step.
 // Copied file by file, only when changed, via rename: a worker importing it during a

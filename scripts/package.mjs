@@ -20,6 +20,8 @@ const OPTIONAL_MAC_ONLY = new Set(['osx-temperature-sensor', 'macos-temperature-
 const REQUIRED = [
   'extension/package.json',
   'extension/readme.md', // vsce's name for README.md
+  'extension/LICENSE.txt', // and for LICENSE
+  'extension/dist/THIRD_PARTY_NOTICES.txt',
   'extension/dist/extension.js',
   'extension/dist/runtime/server.js',
   'extension/dist/runtime/driver.js',
@@ -149,7 +151,7 @@ export function packageVsix({ smoke = true, out = VSIX, log = (line) => process.
   log(`packing ${out}`);
   // The README's screenshots (docs/) stay in the repository; with no repository URL to point
   // them at, vsce would refuse the relative links, so they are left as written.
-  run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--skip-license', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
+  run(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out]);
   const names = zipEntries(out).entries.map((e) => e.name);
   const problems = contentProblems(names);
   if (problems.length) throw new Error(`${out} is not what should ship:\n  ${problems.join('\n  ')}`);
