@@ -1,9 +1,10 @@
 // Runs every test layer and ends with one line `N passed, N failed[, N skipped]`:
-//   unit and runtime tests (out/test/**, Node's runner), then the extension's tests inside a
-//   real VS Code (test/e2e/run.mjs: code-server + Debian chromium).
-// `node scripts/test.mjs unit` (or `runtime`) runs one layer only. The e2e layer needs
-// /usr/bin/chromium; without it, it is skipped with the reason, unless TUNEKIT_REQUIRE_E2E=1
-// (set by .ci/run), where a missing browser is a failure.
+//   unit, runtime, security and browser tests (out/test/**, Node's runner), then the
+//   extension's tests inside a real VS Code (test/e2e/run.mjs: code-server + Debian chromium),
+//   then the whole-product UI scenarios on the packaged .vsix (test/ui/run.mjs).
+// `node scripts/test.mjs unit` (or runtime, security, browser, e2e, ui) runs those layers only.
+// The e2e and ui layers need /usr/bin/chromium; without it they are skipped with the reason,
+// unless TUNEKIT_REQUIRE_E2E=1 (set by .ci/run), where a missing browser is a failure.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,7 +46,8 @@ function tapCount(lines, key) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exit = 0;
 
-const nodeLayers = layers.length ? layers.filter((l) => l !== 'e2e') : ['unit', 'runtime', 'security', 'browser'];
+const VSCODE_LAYERS = { e2e: 'test/e2e/run.mjs', ui: 'test/ui/run.mjs' };
+const nodeLayers = layers.length ? layers.filter((l) => !(l in VSCODE_LAYERS)) : ['unit', 'runtime', 'security', 'browser'];
 const files = nodeLayers.flatMap((l) => testFiles(join(base, l)));
 if (nodeLayers.length) {
   if (files.length === 0) {
@@ -59,17 +61,18 @@ if (nodeLayers.length) {
   if (node.code !== 0) exit = 1;
 }
 
-if (layers.length === 0 || layers.includes('e2e')) {
+for (const [layer, script] of Object.entries(VSCODE_LAYERS)) {
+  if (layers.length && !layers.includes(layer)) continue;
   if (!existsSync('/usr/bin/chromium') && process.env.TUNEKIT_REQUIRE_E2E !== '1') {
-    process.stdout.write('e2e: skipped: /usr/bin/chromium is missing (apt-get install chromium libkrb5-dev fonts-liberation; .ci/run does)\n');
+    process.stdout.write(`${layer}: skipped: /usr/bin/chromium is missing (apt-get install chromium libkrb5-dev fonts-liberation; .ci/run does)\n`);
     totals.skipped++;
-  } else {
-    const e2e = await run(process.execPath, [join(root, 'test', 'e2e', 'run.mjs')]);
-    const summary = [...e2e.lines].reverse().map((l) => /(\d+) passed, (\d+) failed/.exec(l)).find(Boolean);
-    totals.passed += summary ? Number(summary[1]) : 0;
-    totals.failed += summary ? Number(summary[2]) : 1;
-    if (e2e.code !== 0) exit = 1;
+    continue;
   }
+  const result = await run(process.execPath, [join(root, script)]);
+  const summary = [...result.lines].reverse().map((l) => /(\d+) passed, (\d+) failed/.exec(l)).find(Boolean);
+  totals.passed += summary ? Number(summary[1]) : 0;
+  totals.failed += summary ? Number(summary[2]) : 1;
+  if (result.code !== 0) exit = 1;
 }
 
 if (exit !== 0 && totals.failed === 0) totals.failed = 1;

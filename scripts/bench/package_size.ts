@@ -43,7 +43,7 @@ function load(root: string, path: string): Promise<Module> {
 }
 
 async function timeWindow(root: string, vsix: string, tools: Module, browser: Module, scratch: string): Promise<WindowTiming> {
-  const cs = await load(root, 'test/ui/code_server.mjs');
+  const cs = await load(root, 'test/e2e/code_server.mjs');
   const runDir = mkdtempSync(join(scratch, 'cs-'));
   let pgid: number | undefined;
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });

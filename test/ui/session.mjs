@@ -4,7 +4,7 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { extensionLogs, prepareAndInstall, runtimeLogs, startCodeServer, stopAll } from './code_server.mjs';
+import { extensionLogs, prepareAndInstall, runtimeLogs, startCodeServer, stopAll } from '../e2e/code_server.mjs';
 import { watchCsp } from './csp_watch.mjs';
 import { exposeTestHook } from './dashboard.mjs';
 import { installRowReader, waitForWorkbench } from './workbench.mjs';
@@ -55,7 +55,7 @@ export async function openSession({ scenario, tools, vsix, browser, artifacts, s
       await stopAll(runDir, pgid);
       const copy = (from, name) => existsSync(from) && copyFileSync(from, join(artifacts, name));
       copy(join(runDir, 'cs.log'), 'code-server.log');
-      for (const log of existsSync(join(runDir, 'tmp')) ? runtimeLogs(runDir) : []) copy(log, 'runtime.log');
+      for (const log of runtimeLogs(runDir)) copy(log, 'runtime.log');
       for (const log of extensionLogs(runDir)) copy(log.file, log.name);
       writeFileSync(join(artifacts, 'csp-violations.json'), JSON.stringify(session.violations, null, 2));
       if (process.env.TUNEKIT_UI_KEEP) say(`  kept ${runDir}`);

@@ -37,10 +37,13 @@ export default {
     assert.equal(histories.size, 8, 'eight trials appeared under the experiment');
     const full = [...histories.values()].filter((h) => h.join(',') === 'pending,running,terminated');
     assert.ok(full.length >= 1, 'at least one trial was shown pending, then running, then terminated');
+    // The tree renders a few times a second, so a short trial may skip a state between two
+    // renderings; what it must never do is show a state out of order or twice.
+    const order = ['pending', 'running', 'terminated'];
     for (const [id, h] of histories) {
       assert.equal(h.at(-1), 'terminated', `${id} ended terminated`);
-      assert.ok(h.includes('running') || h[0] === 'terminated', `${id} never went backwards: ${h.join('→')}`);
-      assert.deepEqual(h, [...new Set(h)], `${id} changed state in one direction only: ${h.join('→')}`);
+      const ranks = h.map((state) => order.indexOf(state));
+      assert.ok(ranks.every((r, i) => r >= 0 && (i === 0 || r > ranks[i - 1])), `${id} went forward only: ${h.join('→')}`);
     }
 
     const counts = frames.map((f) => /^Tunekit: (\d+) running(?: · (\d+) waiting)?/.exec(f.status)).filter(Boolean);

@@ -1,6 +1,6 @@
-// One code-server per scenario, as a user's fresh machine has it: the vsix installed into
-// empty user-data and extension folders, no smoke-test driver (so toasts and dialogs show),
-// everything it starts in one process group, and the runtime's socket under the run's folder.
+// A code-server in a folder of its own, for the e2e suite and the UI scenarios alike: fresh
+// user-data and extension folders, everything it starts in one process group, the runtime's
+// socket under the run's folder, and clean-up that finds what left that group (the daemon).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -45,11 +45,16 @@ function baseArgs(runDir) {
   return ['--config', join(runDir, 'config.yaml'), '--user-data-dir', join(runDir, 'ud'), '--extensions-dir', join(runDir, 'exts')];
 }
 
-/** Fresh folders, then `code-server --install-extension`, the way a user installs a downloaded vsix. */
-export function prepareAndInstall(runDir, tools, vsix, { trustEnabled = false } = {}) {
+/** Empty user-data and extension folders with quiet settings. */
+export function prepareFolders(runDir, { trustEnabled = false } = {}) {
   for (const d of ['ud/User', 'exts', 'tmp']) mkdirSync(join(runDir, d), { recursive: true });
   writeFileSync(join(runDir, 'config.yaml'), 'bind-addr: 127.0.0.1:0\nauth: none\n');
   writeFileSync(join(runDir, 'ud', 'User', 'settings.json'), JSON.stringify(settings(trustEnabled), null, 2));
+}
+
+/** Fresh folders, then `code-server --install-extension`, the way a user installs a downloaded vsix. */
+export function prepareAndInstall(runDir, tools, vsix, { trustEnabled = false } = {}) {
+  prepareFolders(runDir, { trustEnabled });
   const r = spawnSync(tools.node, [tools.codeServer, ...baseArgs(runDir), '--install-extension', vsix], {
     env: serverEnv(runDir, tools),
     encoding: 'utf8',
@@ -61,8 +66,12 @@ export function prepareAndInstall(runDir, tools, vsix, { trustEnabled = false } 
   return join(runDir, 'exts', installed[0]);
 }
 
-/** Starts code-server detached (its own process group) and resolves once /healthz answers. */
-export async function startCodeServer(runDir, tools, { trustEnabled = false } = {}) {
+/**
+ * Starts code-server detached (its own process group) and resolves once /healthz answers.
+ * `smokeDriver` loads VS Code's test driver, which the e2e suite needs and which hides
+ * notifications, so the UI scenarios run without it.
+ */
+export async function startCodeServer(runDir, tools, { trustEnabled = false, smokeDriver = false } = {}) {
   const port = await freePort();
   const args = [
     ...baseArgs(runDir),
@@ -70,6 +79,7 @@ export async function startCodeServer(runDir, tools, { trustEnabled = false } = 
     '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override',
     '--ignore-last-opened', '--reconnection-grace-time', '30',
     ...(trustEnabled ? [] : ['--disable-workspace-trust']),
+    ...(smokeDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
   ];
   const log = join(runDir, 'cs.log');
   const out = openSync(log, 'a');
@@ -143,6 +153,7 @@ export async function stopAll(runDir, pgid) {
 export function runtimeLogs(runDir) {
   const base = join(runDir, 'tmp');
   const found = [];
+  if (!existsSync(base)) return found;
   for (const dir of readdirSync(base).filter((d) => d.startsWith('tunekit-'))) {
     for (const ws of readdirSync(join(base, dir))) {
       for (const file of readdirSync(join(base, dir, ws)).filter((f) => f.endsWith('.log'))) found.push(join(base, dir, ws, file));
