@@ -9,11 +9,18 @@ export async function waitForWorkbench(page, timeout = 60_000) {
   await page.locator(TUNEKIT_CONTAINER).waitFor({ timeout });
 }
 
-/** Shows the Tunekit side bar (a second click would hide it, so only when it is not shown). */
+/**
+ * Shows the Tunekit side bar. Its icon toggles, and right after a reload the workbench may
+ * restore the side bar on its own just after a click, hiding it again; so: click when
+ * hidden, give it two seconds, look again.
+ */
 export async function showTunekit(page) {
   const experiments = page.locator('.pane-header', { hasText: 'Experiments' });
-  if (!(await experiments.isVisible())) await page.locator(TUNEKIT_CONTAINER).click();
-  await experiments.waitFor();
+  await until('the Tunekit side bar to show', async () => {
+    if (await experiments.isVisible()) return true;
+    await page.locator(TUNEKIT_CONTAINER).click();
+    return experiments.waitFor({ timeout: 2_000 }).then(() => true, () => false);
+  }, 30_000);
   await widenSideBar(page);
 }
 

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { until } from '../until.mjs';
 import { clickLens, openFile, rowsOf, runCommand, showTunekit, waitForStatus, waitForWorkbench } from '../workbench.mjs';
 
-const SPEC = `# Two trials of about 12 s each: long enough to reload the window in the middle.
+const SPEC = `# Two trials of about 20 s each: long enough to reload the window in the middle, even on a loaded machine.
 trainer:
   command: [python3, worker.py]
-  train_loop_config: {iterations: 30, sleep: 0.4}
+  train_loop_config: {iterations: 50, sleep: 0.4}
   scaling_config: {num_workers: 1, resources_per_worker: {CPU: 1}, trainer_resources: {CPU: 0}}
 param_space:
   train_loop_config: {x: {grid_search: [1, 2]}}
