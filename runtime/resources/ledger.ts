@@ -100,22 +100,37 @@ export class ResourceLedger {
     };
   }
 
-  snapshot(): LedgerSnapshot {
+  /** The keys of everyone holding anything. */
+  holderKeys(): string[] {
+    return [...this.holdings.keys()];
+  }
+
+  /**
+   * Who holds what. `select` maps a holder's key to the id to show, or to undefined to leave
+   * it out; `used` then counts only the holders shown, against the whole machine's totals.
+   */
+  snapshot(select: (key: string) => string | undefined = (key) => key): LedgerSnapshot {
     const holders = new Map<number, GpuHolder[]>([...this.gpuUsed.keys()].map((index) => [index, []]));
-    for (const [trialId, holding] of this.holdings) {
+    const gpuUnits = new Map<number, number>([...this.gpuUsed.keys()].map((index) => [index, 0]));
+    let cpuUnits = 0;
+    for (const [key, holding] of this.holdings) {
+      const trialId = select(key);
+      if (trialId === undefined) continue;
       const bundles: Array<[number | 'trainable', PlacedBundle]> = [['trainable', holding.trainable]];
       holding.workers.forEach((worker, rank) => bundles.push([rank, worker]));
       for (const [rank, bundle] of bundles) {
+        cpuUnits += bundle.cpu;
         for (const share of bundle.gpus) {
           holders.get(share.index)?.push({ trialId, rank, fraction: fromUnits(share.units) });
+          gpuUnits.set(share.index, (gpuUnits.get(share.index) ?? 0) + share.units);
         }
       }
     }
     return {
-      cpu: { used: fromUnits(this.cpuUsed), total: fromUnits(this.cpuTotal) },
-      gpus: [...this.gpuUsed].map(([index, used]) => ({
+      cpu: { used: fromUnits(cpuUnits), total: fromUnits(this.cpuTotal) },
+      gpus: [...this.gpuUsed.keys()].map((index) => ({
         index,
-        used: fromUnits(used),
+        used: fromUnits(gpuUnits.get(index) ?? 0),
         holders: holders.get(index) ?? [],
       })),
     };

@@ -11,6 +11,7 @@ import { gpusCommand } from '../cli/commands/gpus';
 import { planCommand } from '../cli/commands/plan';
 import type { SessionInput } from '../cli/experiment_session';
 import { hasExperiment, resumeInput } from '../cli/resume_input';
+import { MachineLedger, type TrialLedger } from '../resources/machine_ledger';
 import { loadSpec } from '../spec/load';
 import { JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
@@ -19,6 +20,7 @@ import { resolveInside } from '../storage/safe_path';
 import { RESULT_FILE } from '../storage/trial_dir';
 import { DeltaBatcher, type DirtySet } from './delta_batcher';
 import { findExperimentDirs, loadBrowsed } from './experiment_browse';
+import type { Capacity } from '../tuner/tuner';
 import { asHostError, HostError } from './host_error';
 import { startHostedRun, type HostedRun, type RunListeners } from './hosted_run';
 import type { RuntimeLog } from './runtime_log';
@@ -54,6 +56,8 @@ export class ExperimentHost extends EventEmitter {
   readonly resources: ResourceView;
   private readonly log: RuntimeLog;
   private lastResources = '';
+  /** Experiments on the same machine (same capacity) share one ledger. */
+  private readonly machines = new Map<string, MachineLedger>();
 
   constructor(options: HostOptions) {
     super();
@@ -174,7 +178,7 @@ export class ExperimentHost extends EventEmitter {
     if (this.runs.get(experimentPath)?.live || this.starting.has(experimentPath)) {
       throw new HostError(`${basename(experimentPath)} is already running in this runtime.`);
     }
-    const starting = this.guard(() => startHostedRun({ experimentPath, input, listeners: this.runListeners }));
+    const starting = this.guard(() => startHostedRun({ experimentPath, input, listeners: this.runListeners, ledgerFor: (capacity) => this.machineLedger(capacity) }));
     this.starting.set(experimentPath, starting);
     this.liveChanged();
     let run: HostedRun;
@@ -190,6 +194,14 @@ export class ExperimentHost extends EventEmitter {
     this.markAll(run.view());
     this.liveChanged();
     return { experimentPath: run.path };
+  }
+
+  private machineLedger(capacity: Capacity): TrialLedger {
+    const gpus = [...capacity.gpus].sort((a, b) => a - b);
+    const key = JSON.stringify({ CPU: capacity.CPU, gpus, simulated: capacity.simulated });
+    let machine = this.machines.get(key);
+    if (!machine) this.machines.set(key, (machine = new MachineLedger({ CPU: capacity.CPU, gpus })));
+    return machine.seat();
   }
 
   private readonly runListeners: RunListeners = {

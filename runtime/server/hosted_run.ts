@@ -11,6 +11,7 @@ import { checkRequestsFit, machineFor } from '../cli/machine';
 import type { SessionInput } from '../cli/experiment_session';
 import { countTrials } from '../search/variants';
 import { JOURNAL_FILE } from '../storage/experiment_dir';
+import type { TrialLedger } from '../resources/machine_ledger';
 import { acquireRunLock, type RunLock } from '../tuner/run_lock';
 import type { TrialRecord } from '../tuner/trial_record';
 import { Tuner, type Capacity, type ExperimentOutcome } from '../tuner/tuner';
@@ -30,6 +31,8 @@ export interface StartOptions {
   /** What the Tuner starts from (a fresh spec, or a replayed experiment); built under the lock. */
   input: () => Promise<SessionInput>;
   listeners: RunListeners;
+  /** The seat on the machine's ledger that this runtime's experiments share. */
+  ledgerFor: (capacity: Capacity) => TrialLedger;
 }
 
 /** Takes the lock, builds the input and starts the Tuner; resolves once it runs. */
@@ -40,7 +43,14 @@ export async function startHostedRun(options: StartOptions): Promise<HostedRun> 
     const input = await options.input();
     const { hardware, capacity } = await machineFor(input.spec);
     checkRequestsFit(input.spec, capacity);
-    const tuner = new Tuner({ spec: input.spec, capacity, machine: hardware, resume: input.resume });
+    const ledger = options.ledgerFor(capacity);
+    let tuner: Tuner;
+    try {
+      tuner = new Tuner({ spec: input.spec, capacity, machine: hardware, resume: input.resume, ledger });
+    } catch (err) {
+      ledger.close();
+      throw err;
+    }
     input.prepare?.(tuner);
     const run = new HostedRun(tuner, input.spec, lock, capacity, options.listeners);
     run.notes.push(...(input.notes ?? []), ...(tuner.resumeNote ? [tuner.resumeNote] : []));
@@ -101,6 +111,7 @@ export class HostedRun {
         this.reason = `the runtime failed: ${err.message}`;
       },
     ).finally(async () => {
+      tuner.ledger.close(); // a Tuner that failed must not keep its slots from the others
       this.endedAt = Date.now() / 1000;
       this.lock.release();
       await this.poll().catch(() => undefined);

@@ -155,7 +155,7 @@ export function projectTrial(view: ExperimentView, trial: TrialRecord): TrialSum
   return summary;
 }
 
-/** One live experiment's share of the machine, as its own ledger sees it. */
+/** One live experiment's share of the machine: its own holders, against the machine's totals. */
 export interface LiveResources {
   experimentPath: string;
   ledger: LedgerSnapshot;
@@ -169,8 +169,8 @@ export interface MachineView {
 }
 
 /**
- * Every live experiment's holdings on one picture. Each Tuner has its own ledger today, so
- * two experiments may each hand out the whole machine; their holders simply add up here.
+ * Every live experiment's holdings on one picture. Experiments on the same machine share one
+ * ledger (machine_ledger.ts) and each reports only its own holders, so they add up here.
  */
 export function projectResources(machine: MachineView, live: readonly LiveResources[]): ResourceSnapshot {
   const cpuHolders: SlotHolder[] = [];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { DriverToTuner, GroupExit } from '../../protocol/driver';
 import type { ExperimentSpec } from '../../protocol/spec';
 import type { TrialStatus } from '../../protocol/trial';
-import { ResourceLedger } from '../resources/ledger';
+import { MachineLedger, type TrialLedger } from '../resources/machine_ledger';
 import { createScheduler } from '../schedulers/create_scheduler';
 import type { SchedulerDecision, SchedulerTrial, TrialScheduler } from '../schedulers/trial_scheduler';
 import { createSearcher } from '../search/create_searcher';
@@ -46,6 +46,8 @@ export interface TunerOptions {
   machine: unknown;
   env?: NodeJS.ProcessEnv;
   stopGraceS?: number;
+  /** A seat on a ledger shared with other experiments; by default the machine is this experiment's alone. */
+  ledger?: TrialLedger;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -67,7 +69,7 @@ export class Tuner extends EventEmitter {
   readonly experimentPath: string;
   readonly experimentId: string;
   readonly startedAt = Date.now() / 1000;
-  readonly ledger: ResourceLedger;
+  readonly ledger: TrialLedger;
   readonly searcher: Searcher;
   readonly scheduler: TrialScheduler;
   private readonly spec: ExperimentSpec;
@@ -98,7 +100,10 @@ export class Tuner extends EventEmitter {
     this.spec = options.spec;
     this.env = options.env ?? process.env;
     this.experimentId = options.resume?.experimentId ?? randomBytes(3).toString('hex').slice(0, 5);
-    this.ledger = new ResourceLedger({ CPU: options.capacity.CPU, gpus: options.capacity.gpus });
+    this.ledger = options.ledger ?? new MachineLedger({ CPU: options.capacity.CPU, gpus: options.capacity.gpus }).seat();
+    this.ledger.onFreedElsewhere(() => {
+      if (this.trials.some((t) => t.waitingReason && (t.status === 'PENDING' || t.status === 'RUNNING'))) void this.schedule();
+    });
     this.searcher = createSearcher(this.spec);
     this.scheduler = createScheduler(this.spec.tune_config, this.spec.tune_config.seed);
     if (options.resume) this.restore(options.resume);
@@ -370,6 +375,8 @@ export class Tuner extends EventEmitter {
     if (this.spec.tune_config.admission !== 'ray') return;
     const running = this.trials.filter((t) => t.status === 'RUNNING');
     if (running.length === 0 || running.some((t) => this.driverOf.has(t.id) || this.launching.has(t.id))) return;
+    // Another experiment's trials will free what they hold; ours may fit then.
+    if (this.ledger.othersHold()) return;
     this.failure =
       `deadlock: ${running.length} trial(s) hold their trainable's resources while waiting for workers that cannot fit; ` +
       `set tune_config.max_concurrent_trials or use admission: coordinated`;
@@ -752,6 +759,7 @@ export class Tuner extends EventEmitter {
     this.finished = undefined;
     if (this.budgetTimer) clearTimeout(this.budgetTimer);
     this.searchState.stop();
+    this.ledger.close();
     const status: ExperimentOutcome['status'] = this.failure ? 'failed' : this.stopping ? 'stopped' : 'finished';
     const reason = this.failure ?? this.stopping ?? 'all trials finished';
     this.record({ type: 'experiment_finished', status, reason });

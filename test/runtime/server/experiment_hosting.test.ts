@@ -130,6 +130,54 @@ describe('the runtime daemon hosting experiments', () => {
     }
   });
 
+  it('shares one machine between two experiments: no GPU is handed out twice, and a release wakes the other', async () => {
+    const ws = workspace();
+    // Both claim the same simulated 2-GPU machine; every trial needs both GPUs.
+    const gpuSpec = (name: string) =>
+      tinySpec(name, 6, 0.05)
+        .replace('resources_per_worker: {CPU: 0.5}', 'use_gpu: true, resources_per_worker: {CPU: 0, GPU: 2}')
+        .replace('trainer:', 'resources: {CPU: 4, GPU: 2}\ntrainer:');
+    writeFileSync(join(ws.dir, 'a.tune.yaml'), gpuSpec('a'));
+    writeFileSync(join(ws.dir, 'b.tune.yaml'), gpuSpec('b'));
+    const daemon = spawnDaemon(['--socket', ws.socket, '--idle-exit-s', '1']);
+    try {
+      const client = await attach(ws.socket);
+      const [a, b] = await Promise.all(
+        ['a', 'b'].map((n) => client.rpc.sendRequest<{ experimentPath: string }>(RuntimeRequests.runExperiment.method, { specPath: join(ws.dir, `${n}.tune.yaml`) })),
+      );
+      const waits = await waitFor(async () => {
+        const snap = await client.rpc.sendRequest<StateSnapshot>(RuntimeRequests.snapshot.method, {});
+        const held = snap.resources.gpus.flatMap((g) => g.holders);
+        return held.length === 2 && snap.resources.waiting.length > 0 ? snap : undefined;
+      }, 20_000, 'both experiments live, one trial holding both GPUs and others waiting');
+      assert.equal(new Set(waits.resources.gpus.flatMap((g) => g.holders.map((h) => `${h.experimentPath}/${h.trialId}`))).size, 1, 'one trial holds both GPUs');
+      for (const e of [a, b]) {
+        const done = await waitFor(() => finished(client, e.experimentPath), 40_000, `${e.experimentPath} to finish`);
+        assert.equal(done.state, 'finished', done.reason);
+        assert.equal(done.counts.TERMINATED, 3);
+      }
+      // From both journals: the spans in which trials held the GPUs never overlap.
+      const spans = [a, b].flatMap(({ experimentPath }) => {
+        const events = readFileSync(join(experimentPath, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+        const started = new Map(events.filter((e) => e.type === 'trial_started').map((e) => [e.trial_id, e]));
+        return events
+          .filter((e) => e.type === 'trial_finished')
+          .map((e) => ({ who: `${experimentPath}/${e.trial_id}`, from: started.get(e.trial_id).ts as number, to: e.ts as number, gpus: started.get(e.trial_id).grant.workers[0].gpus.map((g: { index: number }) => g.index) }));
+      });
+      assert.equal(spans.length, 6);
+      spans.sort((x, y) => x.from - y.from);
+      for (let i = 1; i < spans.length; i++) {
+        assert.ok(spans[i].from >= spans[i - 1].to, `${spans[i].who} started before ${spans[i - 1].who} let go of GPUs ${spans[i - 1].gpus}`);
+      }
+      assert.ok(new Set(spans.map((s) => s.who.split('/').at(-2))).size === 2, 'both experiments ran trials');
+      await client.close();
+      assert.equal((await daemon.exited).code, 0);
+    } finally {
+      daemon.child.kill('SIGKILL');
+      ws.cleanup();
+    }
+  });
+
   it('stops every experiment cleanly on SIGTERM, leaving it resumable, then exits', async () => {
     const ws = workspace();
     const spec = join(ws.dir, 'long.tune.yaml');
