@@ -63,11 +63,20 @@ class Seat implements TrialLedger {
   ) {}
 
   admit(trialId: string, request: TrialRequest, mode: AdmissionMode): AdmissionResult {
-    return this.ledger.admit(this.prefix + trialId, request, mode);
+    return this.explained(this.ledger.admit(this.prefix + trialId, request, mode));
   }
 
   acquireWorkers(trialId: string, workers?: ResourceAmounts[]): AdmissionResult {
-    return this.ledger.acquireWorkers(this.prefix + trialId, workers);
+    return this.explained(this.ledger.acquireWorkers(this.prefix + trialId, workers));
+  }
+
+  /** A wait caused partly by another experiment says so, or the user looks for a culprit in this one. */
+  private explained(result: AdmissionResult): AdmissionResult {
+    if (result.ok) return result;
+    const others = this.ledger.snapshot((key) => (key.startsWith(this.prefix) ? undefined : key));
+    const gpu = others.gpus.reduce((sum, g) => sum + g.used, 0);
+    const held = [gpu > 0 ? `${+gpu.toFixed(2)} GPU` : '', others.cpu.used > 0 ? `${+others.cpu.used.toFixed(2)} CPU` : ''].filter(Boolean);
+    return held.length ? { ...result, reason: `${result.reason} (other experiments hold ${held.join(' and ')})` } : result;
   }
 
   release(trialId: string): void {

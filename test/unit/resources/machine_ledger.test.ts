@@ -14,7 +14,17 @@ test('two experiments on one machine never get the same GPU: the second waits wi
   assert.ok(first.ok);
   const second = b.admit('t1', twoGpus, 'coordinated');
   assert.equal(second.ok, false);
-  assert.match(second.ok ? '' : second.reason, /GPU/);
+  assert.match(second.ok ? '' : second.reason, /GPU.*\(other experiments hold 2 GPU and 1 CPU\)$/);
+});
+
+test('a wait that no other experiment causes does not blame one', () => {
+  const machine = new MachineLedger({ CPU: 4, gpus: [0, 1] });
+  const a = machine.seat();
+  machine.seat();
+  assert.ok(a.admit('t1', twoGpus, 'coordinated').ok);
+  const again = a.admit('t2', twoGpus, 'coordinated');
+  assert.equal(again.ok, false);
+  assert.doesNotMatch(again.ok ? '' : again.reason, /other experiments/);
 });
 
 test('the same trial id in two experiments is two holders, not a clash', () => {
