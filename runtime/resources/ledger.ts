@@ -105,6 +105,12 @@ export class ResourceLedger {
     return [...this.holdings.keys()];
   }
 
+  /** Whether `key` holds only its trainable while it waits for its workers (Ray mode). */
+  waitsForWorkers(key: string): boolean {
+    const holding = this.holdings.get(key);
+    return !!holding && holding.workers.length === 0 && holding.request.workers.length > 0;
+  }
+
   /**
    * Who holds what. `select` maps a holder's key to the id to show, or to undefined to leave
    * it out; `used` then counts only the holders shown, against the whole machine's totals.

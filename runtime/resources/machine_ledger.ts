@@ -16,8 +16,12 @@ export interface TrialLedger {
   release(trialId: string): void;
   /** This experiment's holders, against the whole machine's totals. */
   snapshot(): LedgerSnapshot;
-  /** Whether another experiment holds anything: a wait may then end without this one doing anything. */
-  othersHold(): boolean;
+  /**
+   * Whether another experiment holds slots that it will give back on its own: a trial that
+   * runs. Trials that hold only their trainable while waiting for workers do not count, so a
+   * Ray-mode deadlock spanning experiments is still seen as one.
+   */
+  othersWillFree(): boolean;
   /** `listener` runs (on a later tick) whenever another experiment frees resources. */
   onFreedElsewhere(listener: () => void): void;
   /** Frees whatever this experiment still holds and leaves the machine. */
@@ -90,8 +94,8 @@ class Seat implements TrialLedger {
     return this.ledger.snapshot((key) => (key.startsWith(this.prefix) ? key.slice(this.prefix.length) : undefined));
   }
 
-  othersHold(): boolean {
-    return this.ledger.holderKeys().some((key) => !key.startsWith(this.prefix));
+  othersWillFree(): boolean {
+    return this.ledger.holderKeys().some((key) => !key.startsWith(this.prefix) && !this.ledger.waitsForWorkers(key));
   }
 
   onFreedElsewhere(listener: () => void): void {

@@ -375,8 +375,8 @@ export class Tuner extends EventEmitter {
     if (this.spec.tune_config.admission !== 'ray') return;
     const running = this.trials.filter((t) => t.status === 'RUNNING');
     if (running.length === 0 || running.some((t) => this.driverOf.has(t.id) || this.launching.has(t.id))) return;
-    // Another experiment's trials will free what they hold; ours may fit then.
-    if (this.ledger.othersHold()) return;
+    // Another experiment's running trials will free what they hold; ours may fit then.
+    if (this.ledger.othersWillFree()) return;
     this.failure =
       `deadlock: ${running.length} trial(s) hold their trainable's resources while waiting for workers that cannot fit; ` +
       `set tune_config.max_concurrent_trials or use admission: coordinated`;

@@ -78,12 +78,22 @@ test('an experiment that leaves frees what it still held and tells the others', 
   let woke = 0;
   b.onFreedElsewhere(() => woke++);
   a.admit('t1', twoGpus, 'coordinated');
-  assert.equal(b.othersHold(), true);
-  assert.equal(a.othersHold(), false);
+  assert.equal(b.othersWillFree(), true);
+  assert.equal(a.othersWillFree(), false);
   a.close();
   a.close();
   await nextTick();
   assert.equal(woke, 1);
-  assert.equal(b.othersHold(), false);
+  assert.equal(b.othersWillFree(), false);
   assert.equal(machine.snapshot().cpu.used, 0);
+});
+
+test('a trial of another experiment that only waits for its workers is not counted on to free anything', () => {
+  const machine = new MachineLedger({ CPU: 2, gpus: [0, 1] });
+  const a = machine.seat();
+  const b = machine.seat();
+  assert.ok(a.admit('t1', twoGpus, 'ray').ok); // the trainable's CPU only
+  assert.equal(b.othersWillFree(), false, 'a Ray-mode trial holding its trainable waits like ours');
+  assert.ok(a.acquireWorkers('t1').ok);
+  assert.equal(b.othersWillFree(), true, 'once its workers run, it will finish and free them');
 });
