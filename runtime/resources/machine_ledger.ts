@@ -44,7 +44,7 @@ export class MachineLedger {
     return seat;
   }
 
-  /** Everything held, by every seat (for tests and the status view). */
+  /** Everything held, by every seat, with trial ids as each seat knows them. */
   snapshot(): LedgerSnapshot {
     return this.ledger.snapshot((key) => key.slice(key.indexOf('\u0000') + 1));
   }

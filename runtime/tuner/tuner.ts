@@ -101,6 +101,7 @@ export class Tuner extends EventEmitter {
     this.env = options.env ?? process.env;
     this.experimentId = options.resume?.experimentId ?? randomBytes(3).toString('hex').slice(0, 5);
     this.ledger = options.ledger ?? new MachineLedger({ CPU: options.capacity.CPU, gpus: options.capacity.gpus }).seat();
+    // Only trials that already waited can use what was freed (and only a started run has them).
     this.ledger.onFreedElsewhere(() => {
       if (this.trials.some((t) => t.waitingReason && (t.status === 'PENDING' || t.status === 'RUNNING'))) void this.schedule();
     });
