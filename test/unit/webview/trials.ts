@@ -3,28 +3,19 @@ import { toColumns } from '../../../extension/dashboard_feed';
 import type { PointColumns } from '../../../protocol/dashboard_messages';
 import type { MetricPoint, TrialSummary } from '../../../protocol/runtime_api';
 import type { TrialGrant } from '../../../protocol/trial';
+import { trial as trialSummary } from '../extension/summaries';
 
+/** A finished trial of the experiment at /exp (the extension tests' builder, with the dashboard's defaults). */
 export function trial(id: string, patch: Partial<TrialSummary> = {}): TrialSummary {
-  return {
+  return trialSummary({
     experimentPath: '/exp',
     id,
     index: Number(id.replace(/\D/g, '')) || 0,
     name: `Trainer_${id}`,
     dir: `/exp/Trainer_${id}`,
     status: 'TERMINATED',
-    stoppedEarly: false,
-    params: [],
-    config: {},
-    iteration: 0,
-    metrics: {},
-    checkpoints: [],
-    restores: [],
-    decisions: [],
-    workerLogs: [],
-    pids: [],
-    failures: 0,
     ...patch,
-  };
+  });
 }
 
 /** Rows with the given iterations; `loss` is 1/iteration unless `values` says otherwise. */
