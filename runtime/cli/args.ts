@@ -1,4 +1,10 @@
-/** Minimal argv parsing: positionals plus `--flag` and `--key value` / `--key=value`. */
+/**
+ * Command lines read strictly with node:util's parseArgs: a flag a command does not know is a
+ * usage error (exit 2), never silently ignored (issue #12: `tunekit gpus --jsn` printed text).
+ */
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { closestName } from '../spec/did_you_mean';
+
 export interface ParsedArgs {
   positionals: string[];
   flags: Map<string, string | true>;
@@ -8,28 +14,54 @@ export interface ParsedArgs {
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[], valued: readonly string[] = []): ParsedArgs {
-  const positionals: string[] = [];
+/** The flags one command takes: `--name` alone, or `--name VALUE` (repeatable when `multiple`). */
+export type FlagSpec = Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }>;
+
+export interface CommandShape {
+  flags: FlagSpec;
+  /** At most this many positional arguments. */
+  positionals: number;
+  /** `tunekit run SPEC [--json]`, shown with every usage error. */
+  usage: string;
+}
+
+export function parseArgs(argv: string[], shape: CommandShape): ParsedArgs {
+  const known = Object.keys(shape.flags);
+  // A lenient pass finds every unknown flag first, so the message can name it and guess.
+  const { tokens } = parseNodeArgs({ args: argv, options: shape.flags, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== 'option' || known.includes(token.name)) continue;
+    const guess = closestName(token.name, known);
+    const hint = guess ? `did you mean --${guess}?` : known.length ? `it takes ${known.map((k) => `--${k}`).join(', ')}` : 'it takes no options';
+    throw new UsageError(`unknown option ${token.rawName}; ${hint}\n${shape.usage}`);
+  }
+  let parsed: ReturnType<typeof parseNodeArgs>;
+  try {
+    parsed = parseNodeArgs({ args: argv, options: shape.flags, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`${parseErrorText((err as Error).message)}\n${shape.usage}`);
+  }
+  if (parsed.positionals.length > shape.positionals) {
+    const extra = parsed.positionals.slice(shape.positionals).map((p) => JSON.stringify(p)).join(' ');
+    throw new UsageError(`unexpected argument ${extra}\n${shape.usage}`);
+  }
   const flags = new Map<string, string | true>();
   const all = new Map<string, string[]>();
-  const set = (key: string, value: string | true) => {
-    flags.set(key, value);
-    if (value !== true) all.set(key, [...(all.get(key) ?? []), value]);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const key = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    if (eq > 0) set(key, arg.slice(eq + 1));
-    else if (valued.includes(key)) {
-      const value = argv[++i];
-      if (value === undefined) throw new UsageError(`--${key} needs a value`);
-      set(key, value);
-    } else set(key, true);
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value === undefined || value === false) continue;
+    const values = (Array.isArray(value) ? value : [value]).map((v) => (v === true ? true : String(v)));
+    const last = values[values.length - 1];
+    flags.set(name, last);
+    const strings = values.filter((v): v is string => v !== true);
+    if (strings.length) all.set(name, strings);
   }
-  return { positionals, flags, all };
+  return { positionals: parsed.positionals, flags, all };
+}
+
+/** node's wording ("Option '--trial <value>' argument missing") as a sentence about the flag. */
+function parseErrorText(message: string): string {
+  const flag = /^Option '(-[^' ]+)/.exec(message)?.[1];
+  if (flag && /argument missing/.test(message)) return `${flag} needs a value`;
+  if (flag && /does not take an argument/.test(message)) return `${flag} takes no value`;
+  return `${message.charAt(0).toLowerCase()}${message.slice(1)}`;
 }

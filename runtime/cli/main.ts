@@ -1,5 +1,6 @@
+import { closestName } from '../spec/did_you_mean';
 import { SpecError } from '../spec/spec_error';
-import { parseArgs, UsageError } from './args';
+import { parseArgs, UsageError, type CommandShape } from './args';
 import { gpusCommand } from './commands/gpus';
 import { planCommand } from './commands/plan';
 import { extendCommand } from './commands/extend';
@@ -24,15 +25,26 @@ Commands:
 
 Exit codes: 0 success, 1 a trial or the experiment failed, 2 bad input, 130 interrupted.`;
 
-const VALUED_FLAGS = ['trial', 'max-iterations', 'set'];
+const HELP = { help: { type: 'boolean', short: 'h' } } as const;
+const ERRORED = { 'resume-errored': { type: 'boolean' }, 'restart-errored': { type: 'boolean' } } as const;
 
-const COMMANDS: Record<string, typeof runCommand> = {
-  run: runCommand,
-  resume: resumeCommand,
-  extend: extendCommand,
-  validate: validateCommand,
-  plan: planCommand,
-  gpus: gpusCommand,
+const COMMANDS: Record<string, CommandShape & { run: typeof runCommand }> = {
+  run: { run: runCommand, positionals: 1, flags: { ...HELP, json: { type: 'boolean' }, ...ERRORED }, usage: 'usage: tunekit run SPEC [--json] [--resume-errored | --restart-errored]' },
+  resume: {
+    run: resumeCommand,
+    positionals: 1,
+    flags: { ...HELP, json: { type: 'boolean' }, ...ERRORED },
+    usage: 'usage: tunekit resume EXPERIMENT_PATH [--json] [--resume-errored | --restart-errored]',
+  },
+  extend: {
+    run: extendCommand,
+    positionals: 1,
+    flags: { ...HELP, json: { type: 'boolean' }, trial: { type: 'string' }, 'max-iterations': { type: 'string' }, set: { type: 'string', multiple: true } },
+    usage: 'usage: tunekit extend EXPERIMENT_PATH --trial TRIAL --max-iterations N [--set train_loop_config.key=value]… [--json]',
+  },
+  validate: { run: validateCommand, positionals: 1, flags: { ...HELP }, usage: 'usage: tunekit validate SPEC' },
+  plan: { run: planCommand, positionals: 1, flags: { ...HELP }, usage: 'usage: tunekit plan SPEC' },
+  gpus: { run: gpusCommand, positionals: 0, flags: { ...HELP, json: { type: 'boolean' } }, usage: 'usage: tunekit gpus [--json]' },
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -41,13 +53,19 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
-    process.stderr.write(`tunekit: unknown command "${name}"\n\n${USAGE}\n`);
+    const guess = closestName(name, Object.keys(COMMANDS));
+    process.stderr.write(`tunekit: unknown command "${name}"${guess ? `; did you mean ${guess}?` : ''}\n\n${USAGE}\n`);
     return 2;
   }
   try {
-    return await command(parseArgs(rest, VALUED_FLAGS), process.stdout, process.stderr);
+    const args = parseArgs(rest, command);
+    if (args.flags.has('help')) {
+      process.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(args, process.stdout, process.stderr);
   } catch (err) {
     if (err instanceof SpecError || err instanceof ImpossibleRequestError || err instanceof UsageError || err instanceof ExperimentLockedError) {
       process.stderr.write(`${err.message}\n`);

@@ -12,6 +12,7 @@ import { RuntimeLog } from './runtime_log';
 import { socketDirProblem } from './socket_place';
 
 const USAGE = 'usage: server.js (--socket PATH | --stdio) [--idle-exit-s SECONDS] [--log-file FILE]';
+const DAEMON_FLAGS = { socket: { type: 'string' }, stdio: { type: 'boolean' }, 'idle-exit-s': { type: 'string' }, 'log-file': { type: 'string' } } as const;
 
 function packageVersion(): string {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
@@ -22,7 +23,13 @@ function packageVersion(): string {
 }
 
 async function main(argv: string[]): Promise<number | undefined> {
-  const args = parseArgs(argv, ['socket', 'idle-exit-s', 'log-file']);
+  let args;
+  try {
+    args = parseArgs(argv, { flags: DAEMON_FLAGS, positionals: 0, usage: USAGE });
+  } catch (err) {
+    process.stderr.write(`tunekit runtime: ${(err as Error).message}\n`);
+    return 2;
+  }
   const socketArg = args.flags.get('socket');
   const stdio = args.flags.has('stdio');
   const idleExitS = Number(args.flags.get('idle-exit-s') ?? 10);
