@@ -5,13 +5,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ExperimentSpec } from '../../protocol/spec';
-import { validateParamSpace } from '../search/space';
 import { resolveSpec, type RawSpec } from './defaults';
 import type { PathProblem } from './positions';
 import { schemaProblems } from './schema_problems';
 import { semanticProblems } from './semantic_checks';
 import { compareProblems, SpecError, type SpecProblem } from './spec_error';
-import { pathText } from './wording';
+import { paramSpaceProblems } from './param_space_problems';
 import { readSpecSource, type SpecSource } from './yaml_source';
 import { searchAlgProblems } from '../search/search_alg_problems';
 
@@ -70,15 +69,6 @@ function dataProblems(data: unknown): PathProblem[] {
     return [{ path: [], message: 'the spec is empty; it needs at least a trainer, e.g. trainer: {command: [python3, train.py]}' }];
   }
   return [...schemaProblems(data), ...semanticProblems(data), ...paramSpaceProblems(data), ...searchAlgProblems(data)];
-}
-
-function paramSpaceProblems(data: unknown): PathProblem[] {
-  const space = (data as { param_space?: unknown } | undefined)?.param_space;
-  if (space === null || typeof space !== 'object' || Array.isArray(space)) return [];
-  return validateParamSpace(space).map((p) => {
-    const path = ['param_space', ...p.path];
-    return { path, message: `${pathText(path)}: ${p.message}` };
-  });
 }
 
 async function workingDirProblem(dir: string): Promise<PathProblem | undefined> {

@@ -47,6 +47,8 @@ const cases: Expectation[] = [
   { fixture: 'unsafe_run_name.tune.yaml', line: 4, column: 9, phrase: 'run_config.name cannot contain "/"', behaviour: 'a run name that climbs out of storage_path is refused' },
   { fixture: 'param_space_top_level_lr.tune.yaml', line: 4, column: 3, phrase: 'training hyperparameters go under param_space.train_loop_config', behaviour: 'a hyperparameter at the top of param_space is sent to train_loop_config' },
   { fixture: 'bad_primitive_arguments.tune.yaml', line: 5, column: 22, phrase: 'param_space.train_loop_config.lr.loguniform: loguniform', behaviour: 'bad search primitive arguments are reported at the arguments, named by their path' },
+  { fixture: 'misspelt_primitive.tune.yaml', line: 5, column: 10, phrase: 'has the key "loguniformm", which is not a search-space primitive; did you mean loguniform?', behaviour: 'a misspelt search-space primitive is an error with a guess, not a constant mapping' },
+  { fixture: 'primitive_wrong_case.tune.yaml', line: 7, column: 9, phrase: 'did you mean uniform?', behaviour: 'a primitive written in the wrong case, deep in a nested mapping, is an error with a guess' },
   { fixture: 'scheduler_misspelled.tune.yaml', line: 4, column: 14, phrase: 'got "ashaa"; did you mean "asha"?', behaviour: 'a misspelled scheduler name suggests the scheduler it resembles' },
   { fixture: 'search_alg_without_type.tune.yaml', line: 4, column: 3, phrase: 'tune_config.search_alg.type is missing; add type: one of random, grid or tpe', behaviour: 'a search_alg mapping without a type lists the types' },
   { fixture: 'fifo_with_options.tune.yaml', line: 6, column: 5, phrase: 'the fifo scheduler takes no options', behaviour: 'options given to the fifo scheduler are refused at the option' },
