@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../../protocol/spec';
 import { stopOrphans } from '../tuner/process_identity';
+import { repairExperiment } from '../tuner/experiment_repair';
 import { replayExperiment } from '../tuner/experiment_replay';
 import type { ParsedArgs } from './args';
 import { UsageError } from './args';
@@ -14,14 +15,18 @@ export function hasExperiment(experimentPath: string): boolean {
 
 /**
  * Rebuilds an interrupted experiment and stops any worker an earlier (killed) runtime left
- * running, so the trial can restart cleanly from its checkpoint.
+ * running, so the trial can restart cleanly from its checkpoint. Callers hold the run lock:
+ * the repair of what the crash left is the one step that writes.
  */
 export async function resumeInput(experimentPath: string, args: ParsedArgs, spec?: ExperimentSpec): Promise<SessionInput> {
   const resumeErrored = args.flags.has('resume-errored');
   const restartErrored = args.flags.has('restart-errored');
   if (resumeErrored && restartErrored) throw new UsageError('choose one of --resume-errored and --restart-errored');
+  const repaired = await repairExperiment(experimentPath).catch((err: Error) => {
+    throw new Error(err.message.startsWith('cannot ') ? err.message : `cannot resume ${experimentPath}: ${err.message}`, { cause: err });
+  });
   const replayed = await replayExperiment(experimentPath, { resumeErrored, restartErrored });
-  const notes = replayed.repaired.map((r) => `resume: ${r}`);
+  const notes = repaired.map((r) => `resume: ${r}`);
   const stopped = await stopOrphans(replayed.processes, { graceMs: 3000 });
   if (stopped.length) notes.push(`resume: stopped ${stopped.length} worker process(es) left running by the previous run (pids ${stopped.join(', ')})`);
   const counts = new Map<string, number>();

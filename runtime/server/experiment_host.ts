@@ -153,7 +153,7 @@ export class ExperimentHost extends EventEmitter {
     const trial = view?.trials.find((t) => t.id === params.trialId);
     const dir = trial?.dir ?? (await trialDirFromJournal(path, params.trialId));
     if (!dir) throw new HostError(`There is no trial ${params.trialId} in ${path}.`);
-    const rows = await readJsonLines<Record<string, unknown>>(join(dir, RESULT_FILE), { repair: false });
+    const rows = await readJsonLines<Record<string, unknown>>(join(dir, RESULT_FILE));
     return { points: rows.map(metricPoint) };
   }
 
@@ -319,7 +319,7 @@ function textSink(): { stream: NodeJS.WriteStream; text: () => string } {
 }
 
 async function trialDirFromJournal(experimentPath: string, trialId: string): Promise<string | undefined> {
-  const events = await readJournal(join(experimentPath, JOURNAL_FILE), { repair: false }).catch(() => []);
+  const events = await readJournal(join(experimentPath, JOURNAL_FILE)).catch(() => []);
   const created = events.find((e) => e.type === 'trial_created' && e.trial_id === trialId);
   return created?.type === 'trial_created' ? resolveInside(experimentPath, created.trial_dir_name) : undefined;
 }

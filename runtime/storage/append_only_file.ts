@@ -3,11 +3,14 @@
  * (ENOSPC mid-chunk) it cuts the file back to its last good length, so the lines before
  * stay whole and the next append starts on a fresh line.
  */
+import { constants } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FileHandle } from 'node:fs/promises';
 import { FileSystem, nodeFileSystem, syncDirectory } from './file_system';
 import { trimTornLine } from './jsonl';
 import { StorageError, codeOf } from './storage_error';
+
+const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
 
 export class AppendOnlyFile {
   private broken: StorageError | undefined;
@@ -18,17 +21,22 @@ export class AppendOnlyFile {
     private length: number,
   ) {}
 
-  /** Opens (creating if needed) after trimming a line torn by an earlier crash. */
+  /**
+   * Opens (creating if needed) after trimming a line torn by an earlier crash. Only a
+   * regular file is opened: a symlink in its place is refused, never followed.
+   */
   static async open(path: string, fs: FileSystem = nodeFileSystem): Promise<AppendOnlyFile> {
     try {
-      const existed = await fs.stat(path).then(
+      const existed = await fs.lstat(path).then(
         () => true,
         (err) => (codeOf(err) === 'ENOENT' ? false : Promise.reject(err)),
       );
       if (existed) await trimTornLine(path, fs);
-      const handle = await fs.open(path, 'a', 0o644);
+      const handle = await fs.open(path, APPEND_FLAGS, 0o644);
       try {
-        const { size } = await handle.stat();
+        const stats = await handle.stat();
+        if (!stats.isFile()) throw new Error('it is not a regular file');
+        const { size } = stats;
         if (!existed) await syncDirectory(dirname(path), fs);
         return new AppendOnlyFile(path, handle, size);
       } catch (err) {

@@ -47,11 +47,8 @@ export class Journal {
   }
 }
 
-/** The journal's known events; lines from newer versions with unknown types are skipped. */
-export async function readJournal(
-  path: string,
-  options: { repair: boolean; fs?: FileSystem },
-): Promise<JournalEvent[]> {
+/** The journal's known events, read-only; lines from newer versions with unknown types are skipped. */
+export async function readJournal(path: string, options: { fs?: FileSystem } = {}): Promise<JournalEvent[]> {
   const records = await readJsonLines(path, options);
   return records.filter(isJournalEvent);
 }

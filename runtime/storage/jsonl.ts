@@ -1,7 +1,10 @@
 /**
  * JSON-lines files as storage writes them: a record counts only once its newline is on
  * disk, so whatever follows the last newline is the remains of an interrupted append.
+ * Reading skips such a remainder and never writes; cutting it off is trimTornLine's job,
+ * for the process that holds the run lock (issue 12).
  */
+import { constants } from 'node:fs';
 import { FileSystem, nodeFileSystem } from './file_system';
 import { StorageError, codeOf } from './storage_error';
 
@@ -9,13 +12,11 @@ const NEWLINE = 0x0a;
 const TAIL_CHUNK = 64 * 1024;
 
 export interface ReadJsonLinesOptions {
-  /** Also cut the torn last line off the file, so the next append starts on a fresh line. */
-  repair: boolean;
   fs?: FileSystem;
 }
 
-/** The complete records of a JSON-lines file; a missing file has none. */
-export async function readJsonLines<T = unknown>(path: string, options: ReadJsonLinesOptions): Promise<T[]> {
+/** The complete records of a JSON-lines file, read-only; a missing file has none. */
+export async function readJsonLines<T = unknown>(path: string, options: ReadJsonLinesOptions = {}): Promise<T[]> {
   const fs = options.fs ?? nodeFileSystem;
   let bytes: Buffer;
   try {
@@ -35,24 +36,27 @@ export async function readJsonLines<T = unknown>(path: string, options: ReadJson
       throw new StorageError(`Line ${i + 1} of ${path} is not valid JSON`, path, err);
     }
   }
-  if (options.repair && end < bytes.length) await truncateTo(path, end, fs);
   return records;
 }
 
 /**
  * Cuts whatever follows the last newline, reading only the file's tail; returns the
- * number of bytes removed. Used before appending to a file a crash may have torn.
+ * number of bytes removed. Used before appending to a file a crash may have torn. Only a
+ * regular file is cut, never the target of a symlink.
  */
 export async function trimTornLine(path: string, fs: FileSystem = nodeFileSystem): Promise<number> {
   let handle;
   try {
-    handle = await fs.open(path, 'r+');
+    handle = await fs.open(path, constants.O_RDWR | constants.O_NOFOLLOW);
   } catch (err) {
     if (codeOf(err) === 'ENOENT') return 0;
+    if (codeOf(err) === 'ELOOP') throw new StorageError(`Refusing to trim ${path}: it is a symlink`, path);
     throw new StorageError(`Could not open ${path}`, path, err);
   }
   try {
-    const { size } = await handle.stat();
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new Error('it is not a regular file');
+    const { size } = stats;
     let end = size;
     while (end > 0) {
       const start = Math.max(0, end - TAIL_CHUNK);
@@ -72,16 +76,6 @@ export async function trimTornLine(path: string, fs: FileSystem = nodeFileSystem
     return size - end;
   } catch (err) {
     throw new StorageError(`Could not trim the torn last line of ${path}`, path, err);
-  } finally {
-    await handle.close();
-  }
-}
-
-async function truncateTo(path: string, length: number, fs: FileSystem): Promise<void> {
-  const handle = await fs.open(path, 'r+');
-  try {
-    await handle.truncate(length);
-    await handle.sync();
   } finally {
     await handle.close();
   }

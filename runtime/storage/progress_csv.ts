@@ -109,6 +109,35 @@ export class CsvColumns {
 }
 
 /**
+ * progress.csv holding one record per row of `results` (result.json's, in order), or
+ * undefined when `text` already does. A crash between the two appends leaves the CSV rows
+ * short: the missing ones are added as the writer would have (new columns last, earlier
+ * rows padded), keeping what is there. A CSV with more records than results cannot come
+ * from the writer, and is rebuilt from the results.
+ */
+export function reconciledProgressCsv(text: string, results: readonly Record<string, unknown>[]): string | undefined {
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  const lines = complete === '' ? 0 : complete.split('\n').length - 1;
+  const records = Math.max(0, lines - 1);
+  if (records === results.length && complete === text) return undefined;
+  const keep = records <= results.length ? complete : '';
+  const header = keep === '' ? [] : parseCsvLine(keep.slice(0, keep.indexOf('\n')));
+  const missing = results.slice(keep === '' ? 0 : records);
+  const flattener = new ResultFlattener();
+  const columns = new CsvColumns(header);
+  const flat = missing.map((result) => flattener.flatten(result));
+  for (const row of flat) columns.add(row.keys);
+  if (columns.width === 0) return text === '' ? undefined : '';
+  let out = keep === '' ? csvLine(columns.header) : columns.width > header.length ? widenCsv(keep, columns.header, columns.width - header.length) : keep;
+  for (const row of flat) {
+    // add() changes nothing for known keys, but restores the shape's positions should they have been evicted.
+    columns.add(row.keys);
+    out += columns.format(row);
+  }
+  return out;
+}
+
+/**
  * The same file under a wider header: new columns go last, so each old record only
  * needs empty cells appended to stay aligned.
  */

@@ -1,10 +1,12 @@
 /**
  * Rebuilds an experiment's state from its directory, so an interrupted run (Ctrl-C, a
  * crash, SIGKILL) can go on where it stopped: experiment.json, the journal, the saved
- * search state, and each trial's results and checkpoints. Leftovers of the interruption
- * (torn last lines, half-copied checkpoints) are repaired on the way and listed.
+ * search state, and each trial's results and checkpoints. It only reads, so browsing may
+ * call it too: leftovers of the interruption (torn last lines, half-copied or
+ * unacknowledged checkpoints) are skipped here and put right by experiment_repair, under
+ * the run lock, before a resume appends (issue 12).
  */
-import { readFile, rename, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type {
   ExperimentRecord,
@@ -17,18 +19,17 @@ import type {
 } from '../../protocol/journal';
 import { compareKeys, getAt } from '../search/config_paths';
 import { planSearch } from '../search/variants';
-import { TEMP_PREFIX, listCheckpoints, removeTempCheckpoints } from '../storage/checkpoints';
+import { listCheckpoints } from '../storage/checkpoints';
 import { EXPERIMENT_FILE, JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
-import { readJsonLines, trimTornLine } from '../storage/jsonl';
+import { readJsonLines } from '../storage/jsonl';
 import { resolveInside } from '../storage/safe_path';
-import { PROGRESS_FILE, RESULT_FILE } from '../storage/trial_dir';
+import { RESULT_FILE } from '../storage/trial_dir';
 import type { RecordedProcess } from './process_identity';
 import { resolveTrialConfig, type CheckpointEntry, type SampledLeaf, type TrialRecord } from './trial_record';
 import { transition } from './trial_status';
 
 export const SEARCH_STATE_FILE = 'search_state.json';
-const PBT_LOG_FILE = 'pbt_policy_log.jsonl';
 
 /** experiment.json as the Tuner writes it: the protocol header plus what a resume needs. */
 export type ExperimentFile = ExperimentRecord & {
@@ -60,8 +61,6 @@ export interface ReplayedExperiment {
   processes: Array<RecordedProcess & { trialId: string }>;
   /** The last event is experiment_finished with status 'finished'. */
   finished: boolean;
-  /** What was trimmed or removed, in words. */
-  repaired: string[];
   /** Results of restarted trials that no longer count; the Tuner journals them. */
   superseded: Array<{ trialId: string; fromIteration: number; toIteration: number }>;
 }
@@ -73,13 +72,10 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
     throw new Error('resume_errored and restart_errored cannot be used together: choose whether failed trials continue or start again');
   }
   const record = await readRecord(experimentPath);
-  const repaired: string[] = [];
   const fail = (err: unknown): never => {
     throw new Error(`cannot resume ${experimentPath}: ${(err as Error).message}`, { cause: err });
   };
-  await trimReported(join(experimentPath, JOURNAL_FILE), JOURNAL_FILE, repaired).catch(fail);
-  await trimReported(join(experimentPath, PBT_LOG_FILE), PBT_LOG_FILE, repaired).catch(fail);
-  const events = await readJournal(join(experimentPath, JOURNAL_FILE), { repair: false }).catch(fail);
+  const events = await readJournal(join(experimentPath, JOURNAL_FILE)).catch(fail);
   const searchState = await readSearchState(experimentPath).catch(fail);
   const histories = foldTrialEvents(events);
   const trials: TrialRecord[] = [];
@@ -89,15 +85,15 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
     // Trials are independent on disk: read them side by side (one by one, 1,000 trials took twice as long).
     const rowsOf = new Map<string, Row[]>();
     await mapLimited(histories, READ_CONCURRENCY, async ({ created }) => {
-      rowsOf.set(created.trial_id, await readTrialFiles(trialDir(experimentPath, created), created.trial_dir_name, repaired));
+      rowsOf.set(created.trial_id, await readJsonLines<Row>(join(trialDir(experimentPath, created), RESULT_FILE)));
     });
-    const rebuilt = await mapLimited(histories, READ_CONCURRENCY, (history) => rebuildTrial(record, experimentPath, history, rowsOf, repaired));
+    const rebuilt = await mapLimited(histories, READ_CONCURRENCY, (history) => rebuildTrial(record, experimentPath, history, rowsOf));
     for (const [i, history] of histories.entries()) {
       const trial = rebuilt[i];
       applyErroredPolicy(trial, options, superseded);
       trials.push(trial);
       for (const started of history.liveStarts) {
-        started.pids.forEach((pid, rank) => processes.push({ trialId: trial.id, pid, startTime: started.startTimes[rank], recordedAt: started.ts }));
+        started.pids.forEach((pid, rank) => processes.push({ trialId: trial.id, pid, startTime: started.startTimes[rank] }));
       }
     }
   } catch (err) {
@@ -105,7 +101,7 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
   }
   const last = events[events.length - 1];
   const finished = last?.type === 'experiment_finished' && last.status === 'finished';
-  return { record, searchState, trials, processes, finished, repaired, superseded };
+  return { record, searchState, trials, processes, finished, superseded };
 }
 
 const READ_CONCURRENCY = 16;
@@ -162,22 +158,9 @@ async function readSearchState(experimentPath: string): Promise<SearchState | un
   }
 }
 
-async function trimReported(path: string, label: string, repaired: string[]): Promise<void> {
-  const removed = await trimTornLine(path);
-  if (removed > 0) repaired.push(`trimmed a torn last line of ${label} (${removed} bytes)`);
-}
-
 function trialDir(experimentPath: string, created: TrialCreatedEvent): string {
   resolveInside(experimentPath, created.trial_dir_name);
   return join(experimentPath, created.trial_dir_name);
-}
-
-/** Repairs the trial's files and returns its result rows. */
-async function readTrialFiles(dir: string, name: string, repaired: string[]): Promise<Row[]> {
-  await trimReported(join(dir, RESULT_FILE), `${name}/${RESULT_FILE}`, repaired);
-  await trimReported(join(dir, PROGRESS_FILE), `${name}/${PROGRESS_FILE}`, repaired);
-  for (const temp of await removeTempCheckpoints(dir)) repaired.push(`removed the unfinished checkpoint copy ${name}/${temp}`);
-  return readJsonLines<Row>(join(dir, RESULT_FILE), { repair: false });
 }
 
 async function rebuildTrial(
@@ -185,14 +168,13 @@ async function rebuildTrial(
   experimentPath: string,
   history: TrialHistory,
   rowsOf: ReadonlyMap<string, Row[]>,
-  repaired: string[],
 ): Promise<TrialRecord> {
   const { created } = history;
   const dir = trialDir(experimentPath, created);
   const rows = rowsOf.get(created.trial_id) ?? [];
   const lastRow = rows[rows.length - 1];
   const rowIteration = numberOr(lastRow?.training_iteration, 0);
-  const checkpoints = await rebuildCheckpoints(dir, history, rows, rowsOf, repaired);
+  const checkpoints = await rebuildCheckpoints(dir, history, rows, rowsOf);
   const trial: TrialRecord = {
     id: created.trial_id,
     index: created.index,
@@ -241,7 +223,6 @@ async function rebuildCheckpoints(
   history: TrialHistory,
   rows: readonly Row[],
   rowsOf: ReadonlyMap<string, Row[]>,
-  repaired: string[],
 ): Promise<CheckpointEntry[]> {
   const entries: CheckpointEntry[] = [];
   for (const { name } of await listCheckpoints(dir)) {
@@ -253,13 +234,8 @@ async function rebuildCheckpoints(
       const clone = history.clones.get(name);
       const donorRow = clone && findLast(rowsOf.get(clone.donorId) ?? [], (r) => r.checkpoint_dir_name === clone.donorCheckpoint);
       entries.push({ name, iteration: committed, metrics: donorRow ?? {} });
-    } else {
-      // Copied just before the crash, but its report was never acknowledged (the row is made
-      // durable before the ack): the worker will report it again, so it is not a checkpoint yet.
-      await rename(join(dir, name), join(dir, `${TEMP_PREFIX}unacknowledged_${name}`));
-      await removeTempCheckpoints(dir);
-      repaired.push(`removed ${history.created.trial_dir_name}/${name}: it was copied but its report was never acknowledged`);
     }
+    // Otherwise it was copied just before the crash but never acknowledged: not a checkpoint yet.
   }
   return entries;
 }
@@ -292,7 +268,7 @@ interface TrialHistory {
   /** PBT clones: checkpoint name → the donor's trial and checkpoint. */
   clones: Map<string, { donorId: string; donorCheckpoint: string }>;
   /** Worker groups started since the trial last paused or finished: they may still be running. */
-  liveStarts: Array<{ ts: number; pids: number[]; startTimes: Array<number | undefined> }>;
+  liveStarts: Array<{ pids: number[]; startTimes: Array<number | undefined> }>;
 }
 
 /** Histories of the created trials, in index order; events of unknown trials are ignored. */
@@ -317,7 +293,7 @@ function foldEvent(history: TrialHistory, event: JournalEvent): void {
   switch (event.type) {
     case 'trial_started':
       history.lastStatusEvent = event;
-      history.liveStarts.push({ ts: event.ts, pids: event.pids, startTimes: startTimesOf(event) });
+      history.liveStarts.push({ pids: event.pids, startTimes: startTimesOf(event) });
       break;
     case 'trial_paused':
     case 'trial_finished':
@@ -343,7 +319,7 @@ function foldEvent(history: TrialHistory, event: JournalEvent): void {
   }
 }
 
-/** Older journals have no start times: orphans then go by the time of the line. */
+/** Older journals have no start times: such workers cannot be told from strangers and are left alone. */
 function startTimesOf(event: TrialStartedEvent): Array<number | undefined> {
   return event.pids.map((_, rank) => event.pid_start_times?.[rank] ?? undefined);
 }

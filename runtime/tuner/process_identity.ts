@@ -6,9 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 
-/** USER_HZ: part of the kernel ABI, 100 on every architecture Linux exposes it for. */
-const TICKS_PER_S = 100;
-
 interface ProcStat {
   state: string;
   startTime: number;
@@ -51,47 +48,21 @@ export function isSameProcess(pid: number, startTime: number): boolean {
   return processStartTime(pid) === startTime;
 }
 
-function bootTimeS(): number | undefined {
-  try {
-    const match = /^btime (\d+)$/m.exec(readFileSync('/proc/stat', 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Epoch seconds at which live process `pid` started (to about a second: btime is whole seconds). */
-export function processStartedAtS(pid: number): number | undefined {
-  const ticks = processStartTime(pid);
-  const boot = bootTimeS();
-  return ticks === undefined || boot === undefined ? undefined : boot + ticks / TICKS_PER_S;
-}
-
-/**
- * For PIDs recorded without a start time, in a journal line written at `recordedAt`: a
- * later process can only get the PID after the recorded one died, so one that started no
- * later than the record is the recorded one. The slack covers btime's rounding.
- */
-export function startedNoLaterThan(pid: number, recordedAt: number, slackS = 2): boolean {
-  const started = processStartedAtS(pid);
-  return started !== undefined && started <= recordedAt + slackS;
-}
-
 export interface RecordedProcess {
   pid: number;
-  /** Clock ticks since boot, as processStartTime reports it. */
+  /**
+   * Clock ticks since boot, as processStartTime reports it. Without it a process cannot be
+   * told from a stranger that got the PID later, so it is never ours to stop (issue 12).
+   */
   startTime?: number;
-  /** Epoch seconds of the journal line that recorded the PID, for PIDs recorded without a start time. */
-  recordedAt?: number;
 }
 
 const POLL_MS = 20;
 const KILL_WAIT_MS = 2000;
 
+/** Ours only when PID and start time both match. */
 function isRecordedProcess(p: RecordedProcess): boolean {
-  if (p.startTime !== undefined) return isSameProcess(p.pid, p.startTime);
-  if (p.recordedAt !== undefined) return startedNoLaterThan(p.pid, p.recordedAt);
-  return false;
+  return p.startTime !== undefined && isSameProcess(p.pid, p.startTime);
 }
 
 /** Signals the process group `pid` leads (workers are spawned detached, as group leaders). */

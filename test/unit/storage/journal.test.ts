@@ -38,7 +38,7 @@ test('journal events read back in order, each synced to disk before its append r
   await journal.append({ type: 'trial_finished', trial_id: 't0', status: 'ERROR', reason: 'worker 1 exited with code 3', exit_code: 3 });
   assert.equal(syncs(), 4);
   await journal.close();
-  const events = await readJournal(path, { repair: false });
+  const events = await readJournal(path);
   assert.deepEqual(
     events.map((e) => e.type),
     ['experiment_started', 'trial_created', 'trial_started', 'trial_finished'],
@@ -56,7 +56,7 @@ test('appends made without waiting land in call order', async (t) => {
   );
   await Promise.all(pending);
   await journal.close();
-  const ids = (await readJournal(path, { repair: false })).map((e) => (e as { trial_id: string }).trial_id);
+  const ids = (await readJournal(path)).map((e) => (e as { trial_id: string }).trial_id);
   assert.deepEqual(ids, Array.from({ length: 50 }, (_, i) => `t${i}`));
 });
 
@@ -69,7 +69,7 @@ test('a reader skips event types it does not know', async (t) => {
       '{"ts":3}\n' +
       '{"type":"experiment_finished","ts":4,"status":"finished"}\n',
   );
-  const events = await readJournal(path, { repair: false });
+  const events = await readJournal(path);
   assert.deepEqual(events.map((e) => e.type), ['experiment_started', 'experiment_finished']);
 });
 
@@ -82,7 +82,7 @@ test('reopening a journal torn by a crash trims the torn line before appending',
   const second = new Journal(path);
   await second.append({ type: 'experiment_finished', status: 'stopped' });
   await second.close();
-  const events = await readJournal(path, { repair: false });
+  const events = await readJournal(path);
   assert.deepEqual(events.map((e) => e.type), ['experiment_started', 'experiment_finished']);
 });
 

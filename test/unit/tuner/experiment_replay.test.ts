@@ -1,85 +1,10 @@
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEvent } from '../../../protocol/journal';
-import type { ExperimentSpec } from '../../../protocol/spec';
 import { replayExperiment } from '../../../runtime/tuner/experiment_replay';
-
-const grant = { trainable: { CPU: 1, gpus: [] }, workers: [{ CPU: 1, gpus: [] }] };
-
-const spec = {
-  file: '/specs/exp.yaml',
-  trainer: {
-    command: ['python', 'train.py'],
-    working_dir: '/work',
-    env: {},
-    train_loop_config: { epochs: 10, lr: 0.5 },
-    scaling_config: { num_workers: 1, use_gpu: false, resources_per_worker: { CPU: 1, GPU: 0 }, trainer_resources: { CPU: 1, GPU: 0 } },
-    failure_config: { max_failures: 0, startup_timeout_s: 60, report_timeout_s: 600 },
-  },
-  param_space: {
-    train_loop_config: { lr: { loguniform: [0.0001, 0.1] }, batch: { grid_search: [16, 32] } },
-    scaling_config: { num_workers: { grid_search: [1, 2] } },
-  },
-  tune_config: { num_samples: 1, max_concurrent_trials: 0, seed: 7, scheduler: { type: 'fifo' }, search_alg: { type: 'random' }, admission: 'coordinated' },
-  run_config: { name: 'exp', storage_path: '/tmp', stop: {}, failure_config: { max_failures: 0, fail_fast: false }, checkpoint_config: { checkpoint_score_order: 'max' } },
-} as unknown as ExperimentSpec;
-
-/** An experiment directory written by hand, the way a run killed mid-way leaves it. */
-class ExperimentFixture {
-  readonly path: string;
-  private readonly lines: string[] = [];
-
-  constructor(t: TestContext) {
-    const root = mkdtempSync(join(tmpdir(), 'tunekit-replay-'));
-    t.after(() => rmSync(root, { recursive: true, force: true }));
-    this.path = join(root, 'exp');
-    mkdirSync(this.path);
-    writeFileSync(join(this.path, 'experiment.json'), JSON.stringify({ experiment_id: 'ab12c', name: 'exp', spec, seed: 7, searcher: 'random', scheduler: 'fifo', started_at: 1000 }));
-    this.event({ type: 'experiment_started', ts: 1000, experiment_id: 'ab12c', name: 'exp' });
-  }
-
-  event(event: JournalEvent): this {
-    this.lines.push(JSON.stringify(event));
-    writeFileSync(join(this.path, 'events.jsonl'), this.lines.map((l) => `${l}\n`).join(''));
-    return this;
-  }
-
-  /** Creates trial `index` with lr and batch as its sampled config; returns its id and directory. */
-  trial(index: number, config: Record<string, unknown> = { train_loop_config: { lr: 0.01 * (index + 1), batch: 16 }, scaling_config: { num_workers: 1 } }) {
-    const id = `ab12c_${String(index).padStart(5, '0')}`;
-    const name = `TorchTrainer_${id}_${index}_lr=${index}`;
-    const dir = join(this.path, name);
-    mkdirSync(dir);
-    this.event({ type: 'trial_created', ts: 1001 + index, trial_id: id, trial_name: name, trial_dir_name: name, index, config });
-    return { id, name, dir };
-  }
-
-  /** result.json rows 1..n; `checkpointAt` names which iterations committed which checkpoint. */
-  results(dir: string, n: number, checkpointAt: Record<number, string> = {}, torn = false): Array<Record<string, unknown>> {
-    const rows = Array.from({ length: n }, (_, i) => ({
-      loss: 1 / (i + 1),
-      training_iteration: i + 1,
-      time_total_s: 2.5 * (i + 1),
-      checkpoint_dir_name: checkpointAt[i + 1] ?? null,
-    }));
-    writeFileSync(join(dir, 'result.json'), rows.map((r) => `${JSON.stringify(r)}\n`).join('') + (torn ? '{"loss": 0.1, "trai' : ''));
-    writeFileSync(join(dir, 'progress.csv'), `loss,training_iteration\n${rows.map((r) => `${r.loss},${r.training_iteration}\n`).join('')}${torn ? '0.1,' : ''}`);
-    for (const name of Object.values(checkpointAt)) this.checkpointDir(dir, name);
-    return rows;
-  }
-
-  checkpointDir(dir: string, name: string): void {
-    mkdirSync(join(dir, name), { recursive: true });
-    writeFileSync(join(dir, name, 'model.pt'), 'weights');
-  }
-
-  tearJournal(): void {
-    appendFileSync(join(this.path, 'events.jsonl'), '{"type":"trial_fini');
-  }
-}
+import { ExperimentFixture, grant, snapshot } from './experiment_fixture';
 
 test('a killed run is rebuilt: finished, running, paused, errored and never-started trials each get their status back', async (t) => {
   const exp = new ExperimentFixture(t);
@@ -129,13 +54,24 @@ test('a killed run is rebuilt: finished, running, paused, errored and never-star
   assert.equal(t1.name, running.name);
   assert.equal(replayed.searchState?.trials_created, 5);
   assert.equal(replayed.finished, false);
-  assert.equal(existsSync(join(running.dir, '.tmp_checkpoint_x1y2')), false);
-  assert.ok(replayed.repaired.some((r) => r.startsWith('trimmed a torn last line of events.jsonl')));
-  assert.ok(replayed.repaired.some((r) => r.startsWith(`trimmed a torn last line of ${running.name}/result.json`)));
-  assert.ok(replayed.repaired.some((r) => r.startsWith(`trimmed a torn last line of ${running.name}/progress.csv`)));
-  assert.ok(replayed.repaired.includes(`removed the unfinished checkpoint copy ${running.name}/.tmp_checkpoint_x1y2`));
-  assert.ok(readFileSync(join(running.dir, 'progress.csv'), 'utf8').endsWith('0.25,4\n'));
-  assert.ok(readFileSync(join(exp.path, 'events.jsonl'), 'utf8').endsWith('"reason":"worker 0 exited with code 3","exit_code":3,"failed_rank":0}\n'));
+});
+
+test('replaying a killed run only reads: torn lines, half-copied and unacknowledged checkpoints stay byte for byte', async (t) => {
+  const exp = new ExperimentFixture(t);
+  const running = exp.trial(0);
+  exp.event({ type: 'trial_started', ts: 1011, trial_id: running.id, grant, pids: [902], pid_start_times: [5555] });
+  exp.tearJournal();
+  exp.results(running.dir, 3, { 2: 'checkpoint_000000' }, true);
+  exp.checkpointDir(running.dir, 'checkpoint_000001');
+  mkdirSync(join(running.dir, '.tmp_checkpoint_x1y2'));
+  writeFileSync(join(exp.path, 'pbt_policy_log.jsonl'), '{"torn');
+  const before = snapshot(exp.path);
+
+  const replayed = await replayExperiment(exp.path, {});
+
+  assert.deepEqual(replayed.trials[0].checkpoints.map((c) => c.name), ['checkpoint_000000']);
+  assert.equal(replayed.trials[0].iteration, 3);
+  assert.deepEqual(snapshot(exp.path), before);
 });
 
 test('only workers of trials that had not finished or paused are orphan candidates, with their recorded start times', async (t) => {
@@ -152,8 +88,8 @@ test('only workers of trials that had not finished or paused are orphan candidat
   const { processes } = await replayExperiment(exp.path, {});
 
   assert.deepEqual(processes, [
-    { trialId: running.id, pid: 902, startTime: 5555, recordedAt: 1011 },
-    { trialId: running.id, pid: 903, startTime: undefined, recordedAt: 1011 },
+    { trialId: running.id, pid: 902, startTime: 5555 },
+    { trialId: running.id, pid: 903, startTime: undefined },
   ]);
 });
 
@@ -257,7 +193,7 @@ test('a PBT clone takes its iteration from the commit event and its metrics from
   assert.equal(trial.iteration, 4);
 });
 
-test('a checkpoint copied just before the crash, whose report was never acknowledged, is removed rather than resumed from', async (t) => {
+test('a checkpoint copied just before the crash, whose report was never acknowledged, is not resumed from', async (t) => {
   const exp = new ExperimentFixture(t);
   const trial = exp.trial(0);
   exp.event({ type: 'trial_started', ts: 1010, trial_id: trial.id, grant, pids: [902] });
@@ -268,8 +204,6 @@ test('a checkpoint copied just before the crash, whose report was never acknowle
 
   assert.deepEqual(replayed.trials[0].checkpoints.map((c) => [c.name, c.iteration]), [['checkpoint_000000', 2]]);
   assert.equal(replayed.trials[0].iteration, 3);
-  assert.ok(!existsSync(join(trial.dir, 'checkpoint_000001')), 'the unacknowledged copy is gone');
-  assert.ok(replayed.repaired.some((r) => r.includes('checkpoint_000001: it was copied but its report was never acknowledged')));
 });
 
 test('an experiment counts as finished only while experiment_finished with status finished is the last event', async (t) => {

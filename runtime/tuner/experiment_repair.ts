@@ -1,0 +1,121 @@
+/**
+ * Puts right what a killed run left in its experiment directory, before a resume appends
+ * to it: torn last lines, half-copied and unacknowledged checkpoints, and a progress.csv
+ * short of its result.json. Reading never writes (issue 12): browsing and replay only
+ * read, and this runs only in the process holding the run lock. It changes only regular
+ * files and directories inside the experiment, and refuses to go through a symlink.
+ */
+import { lstat, readFile, rename, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../storage/atomic_write';
+import { TEMP_PREFIX, listCheckpoints, removeTempCheckpoints } from '../storage/checkpoints';
+import { JOURNAL_FILE } from '../storage/experiment_dir';
+import { readJournal } from '../storage/journal';
+import { readJsonLines, trimTornLine } from '../storage/jsonl';
+import { reconciledProgressCsv } from '../storage/progress_csv';
+import { resolveInside } from '../storage/safe_path';
+import { PROGRESS_FILE, RESULT_FILE } from '../storage/trial_dir';
+import { LOCK_FILE, readHeldLock } from './run_lock';
+
+const PBT_LOG_FILE = 'pbt_policy_log.jsonl';
+
+type Row = Record<string, unknown>;
+
+/** Repairs the experiment at `experimentPath`, whose run lock this process holds; returns what it did, in words. */
+export async function repairExperiment(experimentPath: string): Promise<string[]> {
+  await assertLockHeld(experimentPath);
+  const repaired: string[] = [];
+  for (const name of [JOURNAL_FILE, PBT_LOG_FILE]) await trim(experimentPath, name, repaired);
+  const events = await readJournal(join(experimentPath, JOURNAL_FILE));
+  const committed = new Map<string, Set<string>>();
+  for (const e of events) {
+    if (e.type === 'checkpoint_committed') {
+      if (!committed.has(e.trial_id)) committed.set(e.trial_id, new Set());
+      committed.get(e.trial_id)!.add(e.checkpoint_dir_name);
+    }
+  }
+  const seen = new Set<string>();
+  for (const e of events) {
+    if (e.type !== 'trial_created' || seen.has(e.trial_id)) continue;
+    seen.add(e.trial_id);
+    await repairTrial(experimentPath, e.trial_dir_name, committed.get(e.trial_id) ?? new Set(), repaired);
+  }
+  return repaired;
+}
+
+async function repairTrial(experimentPath: string, name: string, committed: ReadonlySet<string>, repaired: string[]): Promise<void> {
+  const dir = resolveInside(experimentPath, name);
+  const kind = await entryKind(experimentPath, name);
+  if (kind === 'missing') return;
+  if (kind !== 'directory') throw new Error(`cannot repair ${experimentPath}: ${name} is ${kind === 'symlink' ? 'a symlink' : 'not a directory'}`);
+  await trim(experimentPath, join(name, RESULT_FILE), repaired);
+  await trim(experimentPath, join(name, PROGRESS_FILE), repaired);
+  for (const temp of await removeTempCheckpoints(dir)) repaired.push(`removed the unfinished checkpoint copy ${name}/${temp}`);
+  const rows = await readJsonLines<Row>(join(dir, RESULT_FILE));
+  const acknowledged = new Set([...committed, ...rows.map((r) => r.checkpoint_dir_name).filter((c): c is string => typeof c === 'string')]);
+  // listCheckpoints lists real directories only: a symlink named like a checkpoint is never one.
+  for (const { name: checkpoint } of await listCheckpoints(dir)) {
+    if (acknowledged.has(checkpoint)) continue;
+    // Copied just before the crash, but its report was never acknowledged (the row is made
+    // durable before the ack): the worker will report it again, so it is not a checkpoint yet.
+    const aside = join(dir, `${TEMP_PREFIX}unacknowledged_${checkpoint}`);
+    await rename(join(dir, checkpoint), aside);
+    await rm(aside, { recursive: true, force: true });
+    repaired.push(`removed ${name}/${checkpoint}: it was copied but its report was never acknowledged`);
+  }
+  await reconcileProgress(experimentPath, name, rows, repaired);
+}
+
+/** result.json is written first and is the record; progress.csv gets exactly its rows. */
+async function reconcileProgress(experimentPath: string, name: string, rows: readonly Row[], repaired: string[]): Promise<void> {
+  const relative = join(name, PROGRESS_FILE);
+  const kind = await entryKind(experimentPath, relative);
+  if (kind === 'missing' && rows.length === 0) return;
+  if (kind !== 'missing' && kind !== 'file') throw new Error(`cannot repair ${experimentPath}: ${relative} is ${kind === 'symlink' ? 'a symlink' : 'not a regular file'}`);
+  const path = join(experimentPath, relative);
+  const text = kind === 'missing' ? '' : await readFile(path, 'utf8');
+  const reconciled = reconciledProgressCsv(text, rows);
+  if (reconciled === undefined) return;
+  // The rename replaces the file itself; nothing outside the trial directory is written.
+  await writeFileAtomic(path, reconciled);
+  repaired.push(`rewrote ${relative} to hold the ${rows.length} row(s) of ${RESULT_FILE}`);
+}
+
+async function trim(experimentPath: string, relative: string, repaired: string[]): Promise<void> {
+  const kind = await entryKind(experimentPath, relative);
+  if (kind === 'missing') return;
+  if (kind !== 'file') throw new Error(`cannot repair ${experimentPath}: ${relative} is ${kind === 'symlink' ? 'a symlink' : 'not a regular file'}`);
+  const removed = await trimTornLine(join(experimentPath, relative));
+  if (removed > 0) repaired.push(`trimmed a torn last line of ${relative} (${removed} bytes)`);
+}
+
+type EntryKind = 'missing' | 'file' | 'directory' | 'symlink' | 'other';
+
+/** What `relative` is under `base`, looking at every step with lstat so no symlink is passed through. */
+async function entryKind(base: string, relative: string): Promise<EntryKind> {
+  let path = base;
+  const parts = relative.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
+  for (const [i, part] of parts.entries()) {
+    path = join(path, part);
+    let stats;
+    try {
+      stats = await lstat(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+      throw err;
+    }
+    if (stats.isSymbolicLink()) return 'symlink';
+    if (i < parts.length - 1 && !stats.isDirectory()) return 'other';
+    if (i === parts.length - 1) return stats.isFile() ? 'file' : stats.isDirectory() ? 'directory' : 'other';
+  }
+  return 'directory';
+}
+
+/** Repair writes: only the runtime that holds the lock may, so a run in another terminal is never cut into. */
+async function assertLockHeld(experimentPath: string): Promise<void> {
+  const held = await readHeldLock(join(experimentPath, LOCK_FILE));
+  if (held?.owner?.pid !== process.pid || held.owner.hostname !== hostname()) {
+    throw new Error(`cannot repair ${experimentPath}: this process does not hold its run lock`);
+  }
+}
