@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverToTuner, GroupExit } from '../../protocol/driver';
 import type { ExperimentSpec } from '../../protocol/spec';
-import type { TrialStatus } from '../../protocol/trial';
+import type { TrialGrant, TrialStatus } from '../../protocol/trial';
+import { admissionStep, rayModeStall, type AdmissionStep } from '../resources/admission_plan';
 import { MachineLedger, type TrialLedger } from '../resources/machine_ledger';
 import { createScheduler } from '../schedulers/create_scheduler';
 import type { SchedulerDecision, SchedulerTrial, TrialScheduler } from '../schedulers/trial_scheduler';
@@ -205,7 +206,10 @@ export class Tuner extends EventEmitter {
     return done;
   }
 
-  /** Stops every running trial and starts no new one; pending trials stay pending (resumable). */
+  /**
+   * Stops every running trial and starts no new one; pending trials stay pending (resumable), and
+   * so do trials that only held a trainable while they waited for workers: they never ran.
+   */
   stop(reason: string): void {
     if (this.stopping) return;
     this.stopping = reason;
@@ -213,6 +217,7 @@ export class Tuner extends EventEmitter {
       if (trial.status !== 'RUNNING') continue;
       const driver = this.driverOf.get(trial.id);
       if (driver) this.requestGroupEnd(trial, driver, 'stop', reason);
+      else if (this.holdsOnlyTrainable(trial)) this.unadmit(trial);
       else this.endTrial(trial, 'TERMINATED', reason);
     }
     this.maybeFinish();
@@ -262,11 +267,6 @@ export class Tuner extends EventEmitter {
     return { id: trial.id, index: trial.index, config: trial.config, latestCheckpoint: latest?.name };
   }
 
-  private runningCap(): number {
-    const cap = this.spec.tune_config.max_concurrent_trials;
-    return cap > 0 ? cap : Infinity;
-  }
-
   private pendingInOrder(): TrialRecord[] {
     const now = Date.now();
     return this.trials
@@ -292,40 +292,57 @@ export class Tuner extends EventEmitter {
     this.maybeFinish();
   }
 
+  /**
+   * One admission step (the one `tunekit plan` repeats, see admission_plan.ts) over the trials
+   * that hold a trainable and those pending; adaptive searchers get a new trial only when nothing
+   * pending is left to try, so it sees the latest results.
+   */
   private async admitWhatFits(): Promise<void> {
-    const mode = this.spec.tune_config.admission;
-    for (const trial of this.trials) {
-      if (trial.status === 'RUNNING' && trial.grant && !this.driverOf.has(trial.id) && trial.grant.workers.length === 0) {
-        this.tryStartWorkers(trial);
-      }
-    }
     this.resolvePaused();
-    let running = this.trials.filter((t) => t.status === 'RUNNING').length;
+    const cap = this.spec.tune_config.max_concurrent_trials;
     for (;;) {
-      let admittedAny = false;
-      for (const trial of this.pendingInOrder()) {
-        if (running >= this.runningCap() || this.stopping) return;
-        const admitted = this.ledger.admit(trial.id, trial.request, mode);
-        if (!admitted.ok) {
-          this.setWaiting(trial, admitted.reason);
-          continue;
-        }
-        admittedAny = true;
-        running++;
-        trial.grant = admitted.grant;
-        trial.waitingReason = undefined;
-        trial.resumeFirst = false;
-        transition(trial, 'RUNNING');
-        this.emit('trial', trial);
-        // Not awaited: drivers for a wave of trials start side by side, not one after another.
-        if (admitted.grant.workers.length > 0 || trial.request.workers.length === 0) void this.launch(trial);
-        else this.tryStartWorkers(trial);
+      const running = this.trials.filter((t) => t.status === 'RUNNING');
+      const holding = running.filter((t) => this.holdsOnlyTrainable(t));
+      const pending = this.pendingInOrder();
+      const step = admissionStep(this.ledger, {
+        mode: this.spec.tune_config.admission,
+        maxConcurrentTrials: cap,
+        executing: running.length - holding.length,
+        holding: holding.map((t) => ({ trialId: t.id, request: t.request, grant: t.grant! })),
+        pending: pending.map((t) => ({ trialId: t.id, request: t.request })),
+      });
+      this.applyAdmission(step);
+      const left = step.waiting.length + step.capped.length;
+      const full = cap > 0 && this.trials.filter((t) => t.status === 'RUNNING').length >= cap;
+      if (left < pending.length || left > 0 || full || !this.createNextTrial()) {
+        this.detectRayModeDeadlock(step);
+        return;
       }
-      // Adaptive searchers make a trial only when one can start, so it sees the latest results.
-      if (admittedAny || running >= this.runningCap() || this.pendingInOrder().length > 0) break;
-      if (!this.createNextTrial()) break;
     }
-    this.detectRayModeDeadlock();
+  }
+
+  private applyAdmission(step: AdmissionStep): void {
+    const byId = new Map(this.trials.map((t) => [t.id, t]));
+    const admit = (trial: TrialRecord, grant: TrialGrant): void => {
+      trial.grant = grant;
+      trial.waitingReason = undefined;
+      if (trial.status === 'RUNNING') return;
+      trial.resumeFirst = false;
+      transition(trial, 'RUNNING');
+      this.emit('trial', trial);
+    };
+    for (const { trialId, grant } of step.started) {
+      const trial = byId.get(trialId)!;
+      admit(trial, grant);
+      // Not awaited: drivers for a wave of trials start side by side, not one after another.
+      void this.launch(trial);
+    }
+    for (const { trialId, grant, reason } of step.holding) {
+      const trial = byId.get(trialId)!;
+      if (trial.status === 'PENDING') admit(trial, grant);
+      this.setWaiting(trial, `waiting for workers: ${reason}`);
+    }
+    for (const { trialId, reason } of step.waiting) this.setWaiting(byId.get(trialId)!, reason);
   }
 
   /** ASHA with promotion: resume a paused trial, or end the ones that will never be promoted. */
@@ -359,28 +376,35 @@ export class Tuner extends EventEmitter {
     this.emit('trial', trial);
   }
 
-  /** Ray mode: a trial holds its trainable's resources and waits here for its workers'. */
-  private tryStartWorkers(trial: TrialRecord): void {
-    const acquired = this.ledger.acquireWorkers(trial.id, trial.request.workers);
-    if (!acquired.ok) {
-      this.setWaiting(trial, `waiting for workers: ${acquired.reason}`);
-      return;
-    }
-    trial.grant = acquired.grant;
-    trial.waitingReason = undefined;
-    void this.launch(trial);
+  /** Ray mode: admitted for its trainable, it waits for its workers and has not started. */
+  private holdsOnlyTrainable(trial: TrialRecord): boolean {
+    return (
+      trial.status === 'RUNNING' &&
+      trial.grant !== undefined &&
+      trial.grant.workers.length === 0 &&
+      trial.request.workers.length > 0 &&
+      !this.driverOf.has(trial.id) &&
+      !this.launching.has(trial.id)
+    );
+  }
+
+  /** A trial that never got its workers gives its trainable back and is pending again. */
+  private unadmit(trial: TrialRecord): void {
+    this.ledger.release(trial.id);
+    trial.grant = undefined;
+    transition(trial, 'PENDING');
+    this.emit('trial', trial);
   }
 
   /** In Ray mode, trials that hold every CPU while waiting for workers never progress. */
-  private detectRayModeDeadlock(): void {
-    if (this.spec.tune_config.admission !== 'ray') return;
-    const running = this.trials.filter((t) => t.status === 'RUNNING');
-    if (running.length === 0 || running.some((t) => this.driverOf.has(t.id) || this.launching.has(t.id))) return;
+  private detectRayModeDeadlock(step: AdmissionStep): void {
+    if (step.holding.length === 0) return;
+    if (this.trials.some((t) => t.status === 'RUNNING' && !this.holdsOnlyTrainable(t))) return;
     // Another experiment's running trials will free what they hold; ours may fit then.
     if (this.ledger.othersWillFree()) return;
     this.failure =
-      `deadlock: ${running.length} trial(s) hold their trainable's resources while waiting for workers that cannot fit; ` +
-      `set tune_config.max_concurrent_trials or use admission: coordinated`;
+      `deadlock: ${rayModeStall(step.holding)} Trials that did not run stay pending: ` +
+      `change the spec and run it again to resume them.`;
     this.stop(this.failure);
   }
 

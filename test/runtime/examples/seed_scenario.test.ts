@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { runCli, type CliRun } from '../cli_harness';
+import { readJsonLines, runCli, type CliRun } from '../cli_harness';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const exampleDir = join(repoRoot, 'examples/seed-scenario');
@@ -190,4 +190,86 @@ test('plan for the coordinated spec runs 2 trials and keeps the others pending f
   const pending = wave.filter((l) => /^\s*pending /.test(l));
   assert.equal(pending.length, 1, wave.join('\n'));
   assert.match(pending[0], /pending \S+, \S+: .*GPU/);
+});
+
+/** The seed scenario with workers that need a CPU each: 4 trainables take every CPU their workers need. */
+function writeCpuWorkersSpec(dir: string, changes: { maxConcurrentTrials?: number } = {}): string {
+  const spec = parse(readFileSync(join(dir, 'seed.ray.tune.yaml'), 'utf8'));
+  spec.trainer.scaling_config.resources_per_worker = { CPU: 1, GPU: 1 };
+  spec.trainer.train_loop_config = { steps: 2 };
+  spec.param_space.train_loop_config.seconds = { grid_search: [0.2, 0.3] };
+  spec.run_config.name = 'seed-cpu-workers';
+  if (changes.maxConcurrentTrials !== undefined) spec.tune_config.max_concurrent_trials = changes.maxConcurrentTrials;
+  const specPath = join(dir, 'seed.cpu-workers.tune.yaml');
+  writeFileSync(specPath, stringify(spec));
+  return specPath;
+}
+
+test('ray admission deadlocks in a run exactly where plan says it stalls: every trainable first, then workers', TIMEOUT, async () => {
+  const dir = copyExample();
+  try {
+    const specPath = writeCpuWorkersSpec(dir);
+    const plan = await tunekit(['plan', specPath]);
+    assert.match(chosenModeSection(plan.stdout).join('\n'), /STALLED: no trial can run: 4 started trials hold their trainable resources/);
+
+    const run = await tunekit(['run', specPath, '--json']);
+    assert.equal(run.code, 1, run.stderr);
+    const summary = JSON.parse(run.stdout) as { status: string; reason: string; experiment_path: string };
+    assert.equal(summary.status, 'failed');
+    assert.match(summary.reason, /deadlock.*4 started trials hold their trainable resources/);
+    assert.equal(grantedDevices(summary.experiment_path).size, 0, 'no trial started its workers');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('trials caught in a ray-mode deadlock stay pending, and running again with max_concurrent_trials runs them all', TIMEOUT, async () => {
+  const dir = copyExample();
+  try {
+    const deadlocked = await tunekit(['run', writeCpuWorkersSpec(dir), '--json']);
+    const first = JSON.parse(deadlocked.stdout) as { status: string; trials: TrialSummary[] };
+    assert.equal(first.status, 'failed', deadlocked.stderr);
+    assert.deepEqual(first.trials.map((t) => t.status), ['PENDING', 'PENDING', 'PENDING', 'PENDING']);
+
+    assert.equal(await runAndCheckSeedRun(writeCpuWorkersSpec(dir, { maxConcurrentTrials: 1 }), 4), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('trials holding only their trainable when a ray run is interrupted stay pending, and tunekit resume runs them', TIMEOUT, async () => {
+  const dir = copyExample();
+  try {
+    const spec = parse(readFileSync(join(dir, 'seed.ray.tune.yaml'), 'utf8'));
+    spec.param_space.train_loop_config.seconds = { grid_search: [3.0, 3.0] };
+    spec.tune_config.num_samples = 2;
+    spec.run_config.name = 'seed-interrupted';
+    const specPath = join(dir, 'seed.interrupted.tune.yaml');
+    writeFileSync(specPath, stringify(spec));
+    const journal = join(dir, 'tunekit_results', 'seed-interrupted', 'events.jsonl');
+    let cliPid = 0;
+    const running = runCli(['run', specPath, '--json'], { timeoutMs: 60_000, onSpawn: (pid) => (cliPid = pid) });
+    const deadline = Date.now() + 20_000;
+    const started = () => (existsSync(journal) ? readJsonLines(journal).filter((e) => e.type === 'trial_started').length : 0);
+    while (started() < 2) {
+      assert.ok(Date.now() < deadline, 'two trials started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    process.kill(cliPid, 'SIGINT');
+    const interrupted = JSON.parse((await running).stdout) as { experiment_path: string; trials: TrialSummary[] };
+    const statuses = interrupted.trials.map((t) => t.status).sort();
+    assert.deepEqual(statuses, ['PENDING', 'PENDING', 'TERMINATED', 'TERMINATED']);
+    const held = interrupted.trials.filter((t) => t.status === 'PENDING').map((t) => t.trial_id);
+
+    const resumed = await tunekit(['resume', interrupted.experiment_path, '--json']);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const summary = JSON.parse(resumed.stdout) as { status: string; trials: TrialSummary[] };
+    assert.equal(summary.status, 'finished');
+    for (const t of summary.trials.filter((t) => held.includes(t.trial_id))) {
+      assert.equal(t.status, 'TERMINATED');
+      assert.deepEqual(workerRecords(t.path).map((r) => r.rank).sort(), [0, 1], `trial ${t.trial_id} ran on resume`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { planAdmission, type AdmissionWave } from '../../../runtime/resources/admission_plan';
+import { admissionStep, planAdmission, type AdmissionWave } from '../../../runtime/resources/admission_plan';
+import { ResourceLedger } from '../../../runtime/resources/ledger';
 import type { TrialRequest } from '../../../runtime/resources/request';
 
 const machine = { CPU: 4, gpus: [0, 1, 2, 3] };
@@ -122,5 +123,42 @@ describe('admission plan limits', () => {
     const coordinated = planAdmission({ capacity, requests: trials(2, request), mode: 'coordinated', maxConcurrentTrials: 0 });
     assert.equal(coordinated.stalled, undefined);
     assert.deepEqual(coordinated.waves.map((w) => w.running.map((t) => t.trialId)), [['t1'], ['t2']]);
+  });
+});
+
+describe('one admission step, as the Tuner takes it on every schedule', () => {
+  const cpuWorkers: TrialRequest = { trainable: { CPU: 1, GPU: 0 }, workers: [{ CPU: 1, GPU: 0 }] };
+
+  it('in ray mode admits every pending trainable that fits before any trial asks for its workers', () => {
+    const ledger = new ResourceLedger({ CPU: 3, gpus: [] });
+    const step = admissionStep(ledger, { mode: 'ray', maxConcurrentTrials: 0, executing: 0, holding: [], pending: trials(4, cpuWorkers) });
+    assert.deepEqual(step.started, []);
+    assert.deepEqual(step.holding.map((h) => [h.trialId, h.reason]), [
+      ['t1', 'needs 1 CPU, 0 free'],
+      ['t2', 'needs 1 CPU, 0 free'],
+      ['t3', 'needs 1 CPU, 0 free'],
+    ]);
+    assert.deepEqual(step.waiting, [{ trialId: 't4', reason: 'needs 1 CPU, 0 free' }]);
+  });
+
+  it('serves trials already holding a trainable before it admits new ones', () => {
+    const ledger = new ResourceLedger({ CPU: 3, gpus: [] });
+    const [t1, t2, t3, t4] = trials(4, cpuWorkers);
+    const first = admissionStep(ledger, { mode: 'ray', maxConcurrentTrials: 0, executing: 0, holding: [], pending: [t1, t2] });
+    assert.deepEqual([first.started.map((t) => t.trialId), first.holding.map((t) => t.trialId)], [['t1'], ['t2']]);
+    ledger.release('t1');
+    const holding = first.holding.map((h) => ({ ...t2, grant: h.grant }));
+    const next = admissionStep(ledger, { mode: 'ray', maxConcurrentTrials: 0, executing: 0, holding, pending: [t3, t4] });
+    assert.deepEqual(next.started.map((t) => t.trialId), ['t2']);
+    assert.deepEqual(next.holding.map((t) => t.trialId), ['t3']);
+    assert.deepEqual(next.waiting.map((t) => t.trialId), ['t4']);
+  });
+
+  it('counts trials already executing against max_concurrent_trials', () => {
+    const ledger = new ResourceLedger(machine);
+    const request: TrialRequest = { trainable: { CPU: 1, GPU: 0 }, workers: [] };
+    const step = admissionStep(ledger, { mode: 'coordinated', maxConcurrentTrials: 2, executing: 1, holding: [], pending: trials(3, request) });
+    assert.deepEqual(step.started.map((t) => t.trialId), ['t1']);
+    assert.deepEqual(step.capped, ['t2', 't3']);
   });
 });
