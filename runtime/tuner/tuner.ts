@@ -440,10 +440,14 @@ export class Tuner extends EventEmitter {
     this.trialOf.set(driver, trial);
     const latest = trial.checkpoints[trial.checkpoints.length - 1];
     const checkpoint = latest ? join(trial.dir, latest.name) : null;
-    if (latest && latest.iteration < trial.iteration) {
-      // Results after the checkpoint will be reported again; mark the old ones, never mix them in.
-      this.record({ type: 'results_superseded', trial_id: trial.id, from_iteration: latest.iteration + 1, to_iteration: trial.iteration, checkpoint_dir_name: latest.name });
-      trial.iteration = latest.iteration;
+    const restartsAt = latest?.iteration ?? 0;
+    if (restartsAt < trial.iteration) {
+      // Results after the checkpoint (all of them, without one: the trial starts from scratch)
+      // will be reported again; mark the old ones, never mix them in (issue 12).
+      this.record({ type: 'results_superseded', trial_id: trial.id, from_iteration: restartsAt + 1, to_iteration: trial.iteration, checkpoint_dir_name: latest?.name ?? '' });
+      trial.iteration = restartsAt;
+      const timeAtCheckpoint = latest ? latest.metrics.time_total_s : 0;
+      if (typeof timeAtCheckpoint === 'number') trial.timeTotalS = timeAtCheckpoint;
     }
     driver.send({
       type: 'launch',

@@ -85,3 +85,49 @@ time.sleep(600)
     }
   });
 });
+
+const FAILS_ONCE_WITHOUT_CHECKPOINT = `
+import os, sys, tunekit
+for i in range(2):
+    tunekit.report({"score": i})
+if not os.path.exists("failed_once"):
+    open("failed_once", "w").close()
+    sys.exit(3)
+`;
+
+describe('a trial restarted without a checkpoint', () => {
+  for (const [level, failureConfig] of [
+    ['its worker group', 'trainer: {failure_config: {max_failures: 1}}'],
+    ['the Tuner', 'run_config: {failure_config: {max_failures: 1}}'],
+  ] as const) {
+    it(`by ${level} trains from scratch: training_iteration starts again at 1 and the earlier results are superseded`, async () => {
+      const text = `
+trainer:
+  command: [python3, worker.py]
+  scaling_config: {num_workers: 1, trainer_resources: {CPU: 0}, resources_per_worker: {CPU: 0.5}}
+  ${failureConfig.startsWith('trainer') ? 'failure_config: {max_failures: 1}' : ''}
+run_config:
+  name: scratch
+  ${failureConfig.startsWith('run_config') ? 'failure_config: {max_failures: 1}' : ''}
+`;
+      const { dir, cleanup } = scratchDir({ 'worker.py': FAILS_ONCE_WITHOUT_CHECKPOINT, 'scratch.tune.yaml': text });
+      try {
+        const run = await runCli(['run', join(dir, 'scratch.tune.yaml'), '--json']);
+        assert.equal(run.code, 0, run.stderr);
+        const summary = JSON.parse(run.stdout);
+        const trial = summary.trials[0];
+        assert.equal(trial.status, 'TERMINATED');
+        const rows = readJsonLines(join(trial.path, 'result.json'));
+        assert.deepEqual(rows.map((r) => [r.training_iteration, r.score]), [[1, 0], [2, 1], [1, 0], [2, 1]]);
+        assert.ok((rows[2].time_total_s as number) <= (rows[1].time_total_s as number) + 30, 'time_total_s starts again too');
+        const events = readJsonLines(join(summary.experiment_path, 'events.jsonl'));
+        const superseded = events.filter((e) => e.type === 'results_superseded');
+        assert.deepEqual(superseded.map((e) => [e.from_iteration, e.to_iteration, e.checkpoint_dir_name]), [[1, 2, '']]);
+        const restored = events.findIndex((e) => e.type === 'trial_restored');
+        assert.ok(restored >= 0 && events.indexOf(superseded[0]) > restored, 'superseded after the restore is recorded');
+      } finally {
+        cleanup();
+      }
+    });
+  }
+});
