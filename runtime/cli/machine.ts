@@ -1,7 +1,6 @@
 import type { ExperimentSpec } from '../../protocol/spec';
 import { detectHardware, schedulableCapacity } from '../hardware/detect';
-import { neverFits } from '../resources/never_fits';
-import { plannedTrials } from './trial_requests';
+import { fitProblems } from '../spec/run_checks';
 
 /** Detected hardware and what the ledger may hand out (after the spec's override). */
 export async function machineFor(spec: ExperimentSpec) {
@@ -12,17 +11,11 @@ export async function machineFor(spec: ExperimentSpec) {
 
 export class ImpossibleRequestError extends Error {}
 
-/** A trial that could never be admitted is a spec error, not a silent wait. */
+/**
+ * A trial that could never be admitted is a spec error, not a silent wait. A spec read from its
+ * file is checked with its lines by loadSpec; this is for one replayed from a journal.
+ */
 export function checkRequestsFit(spec: ExperimentSpec, capacity: { CPU: number; gpus: number[] }): void {
-  const seen = new Set<string>();
-  for (const { trialId, request } of plannedTrials(spec, 10_000).trials) {
-    const key = JSON.stringify(request);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const problem = neverFits(request, capacity);
-    if (problem) {
-      throw new ImpossibleRequestError(`${spec.file}: trial ${trialId} can never run on this machine: ${problem}`);
-    }
-    if (seen.size > 1000) break;
-  }
+  const [problem] = fitProblems(spec, capacity);
+  if (problem) throw new ImpossibleRequestError(`${spec.file}: ${problem.message}`);
 }

@@ -1,5 +1,6 @@
 import { closestName } from '../spec/did_you_mean';
 import { SpecError } from '../spec/spec_error';
+import { fileErrorWords, isUserFileError } from '../spec/wording';
 import { parseArgs, UsageError, type CommandShape } from './args';
 import { gpusCommand } from './commands/gpus';
 import { planCommand } from './commands/plan';
@@ -72,9 +73,12 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'ENOENT' && e.path) {
-      process.stderr.write(`tunekit: ${e.path}: no such file\n`);
-      return 2;
+    if (e.syscall && e.code) {
+      // A file-system refusal is a sentence, never errno text; one the user can fix (a file where a
+      // folder goes, no permission, a full disk) is bad input.
+      process.stderr.write(`tunekit: ${e.path ? `cannot use ${e.path}: ` : ''}${fileErrorWords(e)}\n`);
+      if (process.env.TUNEKIT_DEBUG) process.stderr.write(`${e.stack}\n`);
+      return isUserFileError(e) ? 2 : 1;
     }
     process.stderr.write(`tunekit: ${e.message}\n`);
     if (process.env.TUNEKIT_DEBUG) process.stderr.write(`${e.stack}\n`);

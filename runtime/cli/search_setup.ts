@@ -1,14 +1,13 @@
 import type { ExperimentSpec } from '../../protocol/spec';
-import { createScheduler } from '../schedulers/create_scheduler';
-import { createSearcher } from '../search/create_searcher';
+import { setupProblems } from '../spec/run_checks';
 import { UsageError } from './args';
 
-/** Builds the spec's searcher and scheduler once, so a bad option is bad input (exit 2), not a crash mid-run. */
+/**
+ * Builds the spec's searcher and scheduler once, so a bad option is bad input (exit 2), not a
+ * crash mid-run. A spec read from its file is checked with its lines by loadSpec; this is for
+ * one replayed from a journal.
+ */
 export function checkSearchSetup(spec: ExperimentSpec): void {
-  try {
-    createSearcher(spec);
-    createScheduler(spec.tune_config, spec.tune_config.seed);
-  } catch (err) {
-    throw new UsageError(`${spec.file}: ${(err as Error).message}`);
-  }
+  const problems = setupProblems(spec);
+  if (problems.length) throw new UsageError(problems.map((p) => `${spec.file}: ${p.message}`).join('\n'));
 }

@@ -52,7 +52,11 @@ export function openClientSession(options: SessionOptions): void {
     (logger) => createProtocolConnection(new StreamMessageReader(options.input), new StreamMessageWriter(options.output), logger),
     watchDog,
   );
-  const documents = new SpecDocuments((uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }));
+  const documents = new SpecDocuments(
+    (uri, diagnostics, version) => void connection.sendDiagnostics({ uri, diagnostics, version }),
+    undefined,
+    () => host.resources.report(),
+  );
 
   connection.onInitialize(() => ({
     capabilities: {

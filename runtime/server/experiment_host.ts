@@ -82,7 +82,9 @@ export class ExperimentHost extends EventEmitter {
   // ---- requests -----------------------------------------------------------------------
 
   async runExperiment(params: { specPath: string } & ErroredPolicy): Promise<{ experimentPath: string }> {
-    const spec = await this.guard(() => loadSpec(resolve(params.specPath)));
+    // Every check, the machine's included, passes before the results folder is made (issue #12).
+    const hardware = await this.resources.report();
+    const spec = await this.guard(() => loadSpec(resolve(params.specPath), { hardware }));
     const experimentPath = join(spec.run_config.storage_path, spec.run_config.name);
     return this.start(experimentPath, async () => (hasExperiment(experimentPath) ? resumeInput(experimentPath, erroredArgs(params), spec) : { spec }));
   }

@@ -7,6 +7,7 @@ import type { SpecErrorData } from '../../protocol/runtime_api';
 import { UsageError } from '../cli/args';
 import { ImpossibleRequestError } from '../cli/machine';
 import { SpecError } from '../spec/spec_error';
+import { fileErrorWords, isUserFileError } from '../spec/wording';
 import { ExperimentLockedError } from '../tuner/run_lock';
 
 /** The user can act on it; anything else is a fault of the runtime. */
@@ -39,6 +40,7 @@ export function asHostError(err: unknown): unknown {
   if (err instanceof ImpossibleRequestError || err instanceof UsageError || err instanceof ExperimentLockedError) {
     return new HostError(sentence((err as Error).message));
   }
+  if (isUserFileError(err)) return new HostError(`Cannot use ${err.path ?? 'a file'}: ${fileErrorWords(err)}.`);
   return err;
 }
 

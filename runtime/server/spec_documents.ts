@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver/node';
+import type { HardwareReport } from '../hardware/report';
 import { isSpecFile, specDiagnostics } from './spec_language';
 
 export const DIAGNOSTICS_DELAY_MS = 200;
@@ -30,6 +31,8 @@ export class SpecDocuments {
   constructor(
     private readonly publish: (uri: string, diagnostics: Diagnostic[], version: number) => void,
     private readonly delayMs = DIAGNOSTICS_DELAY_MS,
+    /** The machine, so a trial that could never fit is shown as `tunekit validate` shows it. */
+    private readonly hardware: () => Promise<HardwareReport | undefined> = async () => undefined,
   ) {}
 
   /** Opened or changed: only spec files are tracked. */
@@ -41,8 +44,16 @@ export class SpecDocuments {
     if (doc.timer) clearTimeout(doc.timer);
     doc.timer = setTimeout(() => {
       doc.timer = undefined;
-      this.publish(uri, specDiagnostics(doc.text, fileOfUri(uri)), doc.version);
+      void this.check(uri, doc);
     }, this.delayMs);
+  }
+
+  /** Checks read the disk (working_dir, storage_path), so a newer edit or a close may overtake them. */
+  private async check(uri: string, doc: OpenDocument): Promise<void> {
+    const { text, version } = doc;
+    const hardware = await this.hardware().catch(() => undefined);
+    const diagnostics = await specDiagnostics(text, fileOfUri(uri), { hardware, onDisk: uri.startsWith('file:') });
+    if (this.open.get(uri) === doc && doc.version === version && doc.timer === undefined) this.publish(uri, diagnostics, version);
   }
 
   close(uri: string): void {

@@ -17,7 +17,7 @@ import {
   type Range,
 } from 'vscode-languageserver/node';
 import { PRIMITIVE_NAMES, type PrimitiveName } from '../search/domain';
-import { parseSpecText } from '../spec/load';
+import { checkSpecText, type CheckOptions } from '../spec/load';
 import { readSpecSchema } from '../spec/schema_file';
 import { exampleArgs, PRIMITIVE_DOCS } from './primitive_docs';
 import { documentation, isObjectOnly, ITEM, SpecSchema, type SchemaNode } from './schema_lookup';
@@ -53,9 +53,13 @@ export function positionAt(text: string, offset: number): Position {
   return { line, character: offset - (before.lastIndexOf('\n') + 1) };
 }
 
-/** The CLI's problems for the text, with LSP's 0-based ranges. */
-export function specDiagnostics(text: string, file: string): Diagnostic[] {
-  return parseSpecText(text, file).problems.map((p) => ({
+/**
+ * Every problem `tunekit validate` reports for the text, at the same places, with LSP's 0-based
+ * ranges: both call checkSpecText, so the editor cannot show less than the CLI (issue #12).
+ */
+export async function specDiagnostics(text: string, file: string, options: CheckOptions = {}): Promise<Diagnostic[]> {
+  const { problems } = await checkSpecText(text, file, options);
+  return problems.map((p) => ({
     range: { start: { line: p.line - 1, character: p.column - 1 }, end: { line: p.endLine - 1, character: p.endColumn - 1 } },
     severity: p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
     source: 'tunekit',

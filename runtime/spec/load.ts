@@ -5,12 +5,18 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ExperimentSpec } from '../../protocol/spec';
+import { schedulableCapacity } from '../hardware/capacity';
+import type { HardwareReport } from '../hardware/report';
 import { resolveSpec, type RawSpec } from './defaults';
 import type { PathProblem } from './positions';
 import { schemaProblems } from './schema_problems';
 import { semanticProblems } from './semantic_checks';
 import { compareProblems, SpecError, type SpecProblem } from './spec_error';
 import { paramSpaceProblems } from './param_space_problems';
+import { pathProblems } from './path_checks';
+import { fitProblems, setupProblems } from './run_checks';
+import { decodeSpecFile, MAX_SPEC_BYTES, sizeMessage, specTextProblem } from './spec_text';
+import { fileErrorWords } from './wording';
 import { readSpecSource, type SpecSource } from './yaml_source';
 import { searchAlgProblems } from '../search/search_alg_problems';
 
@@ -27,31 +33,61 @@ export function parseSpecText(text: string, file: string): ParsedSpec {
   return { spec, problems };
 }
 
-export interface LoadOptions {
+export interface CheckOptions {
+  /** The machine the spec would run on; with it, a trial that could never be admitted is a problem. */
+  hardware?: HardwareReport;
+  /** False for text that is not a file yet (an unsaved editor tab): its relative paths lead nowhere. */
+  onDisk?: boolean;
+}
+
+/**
+ * Every check `tunekit validate` makes, each problem placed in the file: the text's own checks,
+ * then the searcher and scheduler, the paths on disk and, given the hardware, whether trials fit.
+ * The CLI, the daemon and the editor's diagnostics all call this one function (issue #12).
+ */
+export async function checkSpecText(text: string, file: string, options: CheckOptions = {}): Promise<ParsedSpec> {
+  const { spec, problems, source } = analyse(text, file);
+  if (!spec || !source) return { spec, problems };
+  const found: PathProblem[] = [...setupProblems(spec), ...(options.onDisk === false ? [] : await pathProblems(spec))];
+  if (options.hardware) {
+    found.push(...fitProblems(spec, schedulableCapacity(options.hardware, spec.resources)));
+  }
+  problems.push(...found.map((p) => source.locator.place(p)));
+  problems.sort(compareProblems);
+  const valid = !problems.some((p) => p.severity === 'error');
+  return { spec: valid ? spec : undefined, problems };
+}
+
+export interface LoadOptions extends CheckOptions {
   /** Receives the warnings of a spec that loaded; errors are thrown instead. */
   onWarning?: (problem: SpecProblem) => void;
 }
 
-/** Reads and checks a spec file, throwing SpecError with every problem when it has errors. */
+/** Reads and checks a spec file (checkSpecText), throwing SpecError with every problem when it has errors. */
 export async function loadSpec(file: string, options: LoadOptions = {}): Promise<ExperimentSpec> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (err as Error).message;
-    throw new SpecError([{ file, line: 1, column: 1, endLine: 1, endColumn: 1, message: `cannot read the spec: ${reason}`, severity: 'error' }]);
-  }
-  const { spec, problems, source } = analyse(text, file);
-  if (spec) {
-    const dirProblem = await workingDirProblem(spec.trainer.working_dir);
-    if (dirProblem) problems.push(source.locator.place(dirProblem));
-  }
-  if (!spec || problems.some((p) => p.severity === 'error')) throw new SpecError(problems);
+  const read = await readSpecFile(file);
+  if ('problem' in read) throw new SpecError([{ file, line: 1, column: 1, endLine: 1, endColumn: 1, message: read.problem, severity: 'error' }]);
+  const { spec, problems } = await checkSpecText(read.text, file, options);
+  if (!spec) throw new SpecError(problems);
   for (const warning of problems) options.onWarning?.(warning);
   return spec;
 }
 
-function analyse(text: string, file: string): ParsedSpec & { problems: SpecProblem[]; source: SpecSource } {
+async function readSpecFile(file: string): Promise<{ text: string } | { problem: string }> {
+  try {
+    const info = await stat(file);
+    if (info.isDirectory()) return { problem: 'cannot read the spec: this is a directory; name a spec file such as experiment.tune.yaml' };
+    if (info.size > MAX_SPEC_BYTES) return { problem: sizeMessage(info.size) };
+    return decodeSpecFile(await readFile(file));
+  } catch (err) {
+    const error = err as NodeJS.ErrnoException;
+    return { problem: `cannot read the spec: ${error.code === 'ENOENT' ? 'there is no such file' : fileErrorWords(error)}` };
+  }
+}
+
+function analyse(text: string, file: string): ParsedSpec & { problems: SpecProblem[]; source?: SpecSource } {
+  const unreadable = specTextProblem(text);
+  if (unreadable) return { problems: [{ file, line: 1, column: 1, endLine: 1, endColumn: 1, message: unreadable, severity: 'error' }] };
   const source = readSpecSource(text, file);
   const problems = [...source.problems];
   const data = source.data;
@@ -69,14 +105,4 @@ function dataProblems(data: unknown): PathProblem[] {
     return [{ path: [], message: 'the spec is empty; it needs at least a trainer, e.g. trainer: {command: [python3, train.py]}' }];
   }
   return [...schemaProblems(data), ...semanticProblems(data), ...paramSpaceProblems(data), ...searchAlgProblems(data)];
-}
-
-async function workingDirProblem(dir: string): Promise<PathProblem | undefined> {
-  const path = ['trainer', 'working_dir'];
-  try {
-    if ((await stat(dir)).isDirectory()) return undefined;
-    return { path, message: `trainer.working_dir is ${dir}, which is a file; name a directory (relative paths start at the spec's directory)` };
-  } catch {
-    return { path, message: `trainer.working_dir is ${dir}, which does not exist; create it or fix the path (relative paths start at the spec's directory)` };
-  }
 }

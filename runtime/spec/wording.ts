@@ -41,3 +41,32 @@ export function typeWords(types: string | readonly string[]): string {
   const list = typeof types === 'string' ? types.split(',') : types;
   return orList(list.map((t) => TYPE_WORDS[t] ?? t));
 }
+
+const FILE_ERROR_WORDS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  EROFS: 'the file system is read-only',
+  ENOENT: 'it does not exist',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EISDIR: 'it is a directory, not a file',
+  EEXIST: 'it already exists',
+  ELOOP: 'the path goes round a loop of symbolic links',
+  ENAMETOOLONG: 'the path is too long',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EMFILE: 'too many files are open',
+  ENFILE: 'too many files are open',
+  EIO: 'the disk reported an input/output error',
+  EBUSY: 'it is busy',
+};
+
+/** A file-system error as words a user can act on, instead of "ENOTDIR: not a directory, mkdir …". */
+export function fileErrorWords(error: NodeJS.ErrnoException): string {
+  return (error.code && FILE_ERROR_WORDS[error.code]) ?? 'the system refused it';
+}
+
+/** Error codes a user fixes by changing a path, a permission or the disk: bad input, not a fault. */
+export function isUserFileError(error: unknown): error is NodeJS.ErrnoException & { code: string } {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && code in FILE_ERROR_WORDS && code !== 'EIO' && code !== 'EBUSY';
+}

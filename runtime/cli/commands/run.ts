@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { detectHardware } from '../../hardware/detect';
 import { loadSpec } from '../../spec/load';
 import type { ParsedArgs } from '../args';
 import { UsageError } from '../args';
@@ -12,7 +13,8 @@ import { hasExperiment, resumeInput } from '../resume_input';
 export async function runCommand(args: ParsedArgs, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
   const file = args.positionals[0];
   if (!file) throw new UsageError('usage: tunekit run SPEC [--json] [--resume-errored | --restart-errored]');
-  const spec = await loadSpec(file);
+  // Every check runs here, before driveExperiment creates the results folder (issue #12).
+  const spec = await loadSpec(file, { hardware: await detectHardware() });
   const experimentPath = join(spec.run_config.storage_path, spec.run_config.name);
   return driveExperiment(
     experimentPath,

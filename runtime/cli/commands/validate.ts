@@ -1,9 +1,8 @@
+import { detectHardware } from '../../hardware/detect';
 import { loadSpec } from '../../spec/load';
 import { countTrials } from '../../search/variants';
 import type { ParsedArgs } from '../args';
 import { UsageError } from '../args';
-import { checkRequestsFit, machineFor } from '../machine';
-import { checkSearchSetup } from '../search_setup';
 import { describeRequest, describeSample, plannedTrials } from '../trial_requests';
 
 const SHOWN = 50;
@@ -12,10 +11,7 @@ const SHOWN = 50;
 export async function validateCommand(args: ParsedArgs, out: NodeJS.WriteStream): Promise<number> {
   const file = args.positionals[0];
   if (!file) throw new UsageError('usage: tunekit validate SPEC');
-  const spec = await loadSpec(file);
-  checkSearchSetup(spec);
-  const { capacity } = await machineFor(spec);
-  checkRequestsFit(spec, capacity);
+  const spec = await loadSpec(file, { hardware: await detectHardware() });
   const total = countTrials(spec.param_space, spec.tune_config.num_samples);
   const { trials, adaptive } = plannedTrials(spec, SHOWN);
   const lines = [`${spec.file}: valid; ${total} trial${total === 1 ? '' : 's'}${adaptive ? ' (configs chosen by the search algorithm as results arrive; random draws shown)' : ''}.`];

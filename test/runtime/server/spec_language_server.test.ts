@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type CompletionItem, type Diagnostic, type Hover } from 'vscode-languageserver/node';
 import { RuntimeRequests } from '../../../protocol/runtime_api';
@@ -33,7 +34,8 @@ describe('the runtime as a language server over stdio', () => {
       assert.equal(info.logFile, logFile);
       assert.equal(info.pid, child.pid);
 
-      const uri = 'file:///work/specs/bad.tune.yaml';
+      // A real folder: the editor checks working_dir and storage_path as `tunekit validate` does.
+      const uri = pathToFileURL(join(ws.dir, 'bad.tune.yaml')).href;
       const bad = 'trainer:\n  command: [python3, train.py]\ntune_config:\n  mode: sideways\n  metric: loss\n';
       await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: bad } });
       await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///work/other.yaml', languageId: 'yaml', version: 1, text: 'mode: sideways\n' } });

@@ -1,5 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { HardwareReport } from '../../../runtime/hardware/report';
+import { loadSpec } from '../../../runtime/spec/load';
+import type { SpecError } from '../../../runtime/spec/spec_error';
 import { specCompletions, specDiagnostics, specHover } from '../../../runtime/server/spec_language';
 
 /** The text with `|` removed, and the cursor's offset where it was. */
@@ -101,9 +107,9 @@ describe('spec hover', () => {
 });
 
 describe('spec diagnostics', () => {
-  it('turns the validator problems into 0-based ranges with an exclusive end', () => {
+  it('turns the validator problems into 0-based ranges with an exclusive end', async () => {
     const text = 'trainer:\n  command: [python3, train.py]\ntune_config:\n  num_samples: -1\n  bogus: 1\n';
-    const diagnostics = specDiagnostics(text, '/tmp/bad.tune.yaml');
+    const diagnostics = await specDiagnostics(text, '/tmp/bad.tune.yaml');
     assert.equal(diagnostics.length, 2);
     assert.deepEqual(diagnostics[0].range, { start: { line: 3, character: 15 }, end: { line: 3, character: 17 } });
     assert.equal(text.split('\n')[3].slice(15, 17), '-1');
@@ -112,7 +118,52 @@ describe('spec diagnostics', () => {
     assert.equal(diagnostics[1].severity, 1);
   });
 
-  it('reports nothing for a good spec', () => {
-    assert.deepEqual(specDiagnostics('trainer:\n  command: [python3, train.py]\n', '/tmp/good.tune.yaml'), []);
+  it('reports nothing for a good spec', async () => {
+    assert.deepEqual(await specDiagnostics('trainer:\n  command: [python3, train.py]\n', '/tmp/good.tune.yaml'), []);
+  });
+
+  it('shows every problem tunekit validate reports, at the same places: scheduler, resource fit, working_dir and storage_path', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tunekit-diagnostics-'));
+    try {
+      writeFileSync(join(dir, 'results'), 'a file where the results folder should be');
+      const text = [
+        'trainer:',
+        '  command: [python3, train.py]',
+        '  working_dir: ./no_such_dir',
+        '  scaling_config:',
+        '    num_workers: 2',
+        '    use_gpu: true',
+        'tune_config:',
+        '  scheduler: asha',
+        'run_config:',
+        '  storage_path: ./results',
+        '',
+      ].join('\n');
+      const file = join(dir, 'all.tune.yaml');
+      writeFileSync(file, text);
+      const hardware: HardwareReport = { cpu: { logical: 8 }, memory: { totalBytes: 2 ** 34 }, gpus: [], otherGpus: [], gpuSource: 'none', notes: [] };
+      const shown = (await specDiagnostics(text, file, { hardware })).map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}`);
+      const refused = await loadSpec(file, { hardware }).then(
+        () => assert.fail('loadSpec accepted the spec'),
+        (err: SpecError) => err.problems.map((p) => `${p.line}:${p.column} ${p.message}`),
+      );
+      assert.deepEqual(shown, refused);
+      const at = (pattern: RegExp) => shown.find((line) => pattern.test(line))?.split(' ')[0];
+      assert.equal(at(/working_dir is .*does not exist/), '3:16');
+      assert.equal(at(/can never run on this machine/), '4:3');
+      assert.equal(at(/asha scheduler needs a metric/), '8:3');
+      assert.equal(at(/storage_path is .*which is a file/), '10:17');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says a binary or oversized text is not a spec, once, instead of a flood of syntax errors', async () => {
+    const binary = await specDiagnostics('\u0000\u0001PK\u0003\u0004\uFFFD\uFFFD', '/tmp/zip.tune.yaml');
+    assert.equal(binary.length, 1);
+    assert.match(binary[0].message, /not a text file/);
+    const huge = await specDiagnostics(`trainer: {command: [a]}\n${'# padding\n'.repeat(120_000)}`, '/tmp/huge.tune.yaml');
+    assert.equal(huge.length, 1);
+    assert.match(huge[0].message, /a spec is at most 1\.0 MB/);
   });
 });
