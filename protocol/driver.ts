@@ -29,6 +29,12 @@ export interface TrialLaunch {
   /** Deadlines that turn a hung worker into a failure (0 = off). */
   startupTimeoutS: number;
   reportTimeoutS: number;
+  /** What each worker asks for (a cluster backend requests it from its scheduler). */
+  perWorker?: { CPU: number; GPU: number };
+  /** training_iteration the trial resumes at; results of this launch continue from there. */
+  iteration?: number;
+  /** Set when the driver runs inside a Slurm job: the workers are one `srun` step placed by Slurm. */
+  srun?: { cpusPerTask: number; gpusPerTask: number; nodes: number };
 }
 
 /** Tuner → driver. */
@@ -52,6 +58,13 @@ export interface GroupExit {
   signal?: string | null;
   /** Last lines of the failing worker's output, for error.txt and the CLI. */
   logTail?: string[];
+  /**
+   * The job was preempted, requeued or reached its time limit: the trial goes back to the
+   * queue from its latest checkpoint, and this is not counted as a failure.
+   */
+  preempted?: boolean;
+  /** The job itself got SIGTERM from Slurm (scancel, preemption or requeue). */
+  jobSignalled?: boolean;
 }
 
 /** Driver → Tuner. */
@@ -69,4 +82,17 @@ export type DriverToTuner =
   | { type: 'log'; trialId: string; lines: Array<{ rank: number; stream: 'stdout' | 'stderr'; line: string }> }
   /** A rejected report stream (wrong token, malformed line…), already rate-limited. */
   | { type: 'rejected'; trialId: string; what: string }
-  | { type: 'ended'; trialId: string; exit: GroupExit };
+  | { type: 'ended'; trialId: string; exit: GroupExit }
+  /** From a cluster backend, not a driver: where the trial's job stands in the queue. */
+  | { type: 'job'; trialId: string; job: TrialJob };
+
+/** A trial's cluster job as the Tuner last saw it. */
+export interface TrialJob {
+  id: string;
+  name: string;
+  /** Slurm's state: PENDING, RUNNING, COMPLETING… */
+  state: string;
+  /** Why a pending job waits (Priority, Resources, QOSMaxJobsPerUserLimit…). */
+  reason?: string;
+  nodes?: string;
+}

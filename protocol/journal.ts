@@ -144,6 +144,21 @@ export interface TrialFinishedEvent extends EventBase {
   failed_rank?: number | null;
 }
 
+/**
+ * A trial's Slurm job. Written twice: before sbatch with the deterministic name alone (so a
+ * Tuner killed mid-submit finds the job by name), then with the id sbatch answered.
+ */
+export interface TrialSubmittedEvent extends EventBase {
+  type: 'trial_submitted';
+  trial_id: string;
+  job_name: string;
+  job_id: string | null;
+  /** The job's private folder (its batch script and the driver's message files). */
+  channel_dir: string;
+  /** training_iteration when the job was submitted; results it reports continue from there. */
+  iteration: number;
+}
+
 export interface ExperimentFinishedEvent extends EventBase {
   type: 'experiment_finished';
   status: ExperimentStatus;
@@ -163,6 +178,7 @@ export type JournalEvent =
   | SchedulerDecisionEvent
   | PbtExploitEvent
   | ResultsSupersededEvent
+  | TrialSubmittedEvent
   | ExperimentFinishedEvent;
 
 export type JournalEventType = JournalEvent['type'];
@@ -181,5 +197,6 @@ export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
   'scheduler_decision',
   'pbt_exploit',
   'results_superseded',
+  'trial_submitted',
   'experiment_finished',
 ];

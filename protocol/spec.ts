@@ -94,6 +94,30 @@ export interface RunConfig {
  * a one-key mapping such as `{loguniform: [1e-4, 1e-1]}`. Interpreted by runtime/search. */
 export type ParamSpace = Record<string, unknown>;
 
+/** Trials as jobs on a Slurm cluster: one job per trial, holding its whole gang. Keys are sbatch's. */
+export interface SlurmBackend {
+  type: 'slurm';
+  partition?: string;
+  account?: string;
+  qos?: string;
+  /** sbatch --time. */
+  time?: string;
+  constraint?: string;
+  /** Nodes per trial (sbatch --nodes); above 1, reports travel over TCP inside the allocation. */
+  nodes: number;
+  /** Shell lines run in the job before the driver (module load …, source venv). */
+  setup: string[];
+  /** Extra sbatch options, verbatim. */
+  sbatch: string[];
+  /** Node.js binary for the in-job driver; unset: the runtime's own. */
+  node?: string;
+  /** --signal=B:USR1@N: the trial stops and is resubmitted from its checkpoint. */
+  signal_grace_s: number;
+  poll_interval_s: number;
+}
+
+export type BackendSpec = { type: 'local' } | SlurmBackend;
+
 export interface ExperimentSpec {
   /** Absolute path of the spec file it came from. */
   file: string;
@@ -104,4 +128,6 @@ export interface ExperimentSpec {
   run_config: RunConfig;
   /** Overrides detected hardware, to simulate a bigger machine. */
   resources?: { CPU?: number; GPU?: number };
+  /** Where trials run; absent means local. */
+  backend?: BackendSpec;
 }

@@ -2,7 +2,7 @@
 //   unit, runtime, security and browser tests (out/test/**, Node's runner), then the
 //   extension's tests inside a real VS Code (test/e2e/run.mjs: code-server + Debian chromium),
 //   then the whole-product UI scenarios on the packaged .vsix (test/ui/run.mjs).
-// `node scripts/test.mjs unit` (or runtime, security, browser, e2e, ui) runs those layers only.
+// `node scripts/test.mjs unit` (or runtime, security, browser, e2e, ui, slurm) runs those layers only.
 // The e2e and ui layers need /usr/bin/chromium; without it they are skipped with the reason,
 // unless TUNEKIT_REQUIRE_E2E=1 (set by .ci/run), where a missing browser is a failure.
 import { spawn } from 'node:child_process';
@@ -47,7 +47,8 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 let exit = 0;
 
 const VSCODE_LAYERS = { e2e: 'test/e2e/run.mjs', ui: 'test/ui/run.mjs' };
-const nodeLayers = layers.length ? layers.filter((l) => !(l in VSCODE_LAYERS)) : ['unit', 'runtime', 'security', 'browser'];
+const OWN_LAYERS = new Set([...Object.keys(VSCODE_LAYERS), 'slurm']);
+const nodeLayers = layers.length ? layers.filter((l) => !OWN_LAYERS.has(l)) : ['unit', 'runtime', 'security', 'browser'];
 const files = nodeLayers.flatMap((l) => testFiles(join(base, l)));
 if (nodeLayers.length) {
   if (files.length === 0) {
@@ -73,6 +74,39 @@ for (const [layer, script] of Object.entries(VSCODE_LAYERS)) {
   totals.passed += summary ? Number(summary[1]) : 0;
   totals.failed += summary ? Number(summary[2]) : 1;
   if (result.code !== 0) exit = 1;
+}
+
+// The slurm layer runs against a real one-host Slurm cluster (munged, slurmctld, two slurmd as
+// two nodes, fake GPUs as GRES) that test/slurm/lab.sh starts and stops by PID; it needs root
+// and Debian's slurm-wlm and munge (.ci/run installs them and sets TUNEKIT_REQUIRE_SLURM=1).
+if (!layers.length || layers.includes('slurm')) {
+  const lab = join(root, 'test', 'slurm', 'lab.sh');
+  const why = !existsSync('/usr/sbin/slurmctld') ? 'Slurm is not installed (apt-get install slurm-wlm munge; .ci/run does)'
+    : process.getuid?.() !== 0 ? 'starting a test cluster needs root' : undefined;
+  if (why && process.env.TUNEKIT_REQUIRE_SLURM !== '1') {
+    process.stdout.write(`slurm: skipped: ${why}\n`);
+    totals.skipped++;
+  } else {
+    const labDir = join(process.env.TMPDIR ?? '/tmp', 'tunekit-slurm-test-lab');
+    const labEnv = { ...process.env, LAB: labDir, NODES: '2', GPUS: '2', CPUS: '2', SLURM_CONF: join(labDir, 'etc', 'slurm.conf') };
+    const started = await run('bash', [lab, 'start'], labEnv);
+    if (started.code !== 0) {
+      process.stdout.write('slurm: the test cluster did not start\n');
+      totals.failed++;
+      exit = 1;
+    } else {
+      try {
+        const slurmFiles = testFiles(join(base, 'slurm'));
+        const result = await run(process.execPath, ['--test', '--test-reporter=tap', '--test-concurrency=1', ...slurmFiles], labEnv);
+        totals.passed += tapCount(result.lines, 'pass');
+        totals.failed += tapCount(result.lines, 'fail') + tapCount(result.lines, 'cancelled');
+        totals.skipped += tapCount(result.lines, 'skipped');
+        if (result.code !== 0) exit = 1;
+      } finally {
+        await run('bash', [lab, 'stop'], labEnv);
+      }
+    }
+  }
 }
 
 if (exit !== 0 && totals.failed === 0) totals.failed = 1;

@@ -6,7 +6,7 @@ import { Tuner, type ResumeState } from '../tuner/tuner';
 import type { TrialRecord } from '../tuner/trial_record';
 import type { ParsedArgs } from './args';
 import { formatValue } from './format';
-import { checkRequestsFit, machineFor } from './machine';
+import { prepareBackend } from '../backends/backend_setup';
 import { checkSearchSetup } from './search_setup';
 import { bestTrial, paramsText, renderStatus } from './status_view';
 
@@ -56,11 +56,10 @@ export async function driveExperiment(
   let capacity;
   try {
     input = await load();
-    const machine = await machineFor(input.spec);
-    capacity = machine.capacity;
     checkSearchSetup(input.spec);
-    checkRequestsFit(input.spec, capacity);
-    tuner = new Tuner({ spec: input.spec, capacity, machine: machine.hardware, resume: input.resume });
+    const backend = await prepareBackend(input.spec, { say: (line) => err.write(`${line}\n`), skipPreflight: input.resume !== undefined });
+    capacity = backend.capacity;
+    tuner = new Tuner({ spec: input.spec, capacity, machine: backend.machine, resume: input.resume, ledger: backend.ledger, launcher: backend.launcher });
     input.prepare?.(tuner);
   } catch (e) {
     lock.release();

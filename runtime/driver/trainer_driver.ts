@@ -4,7 +4,8 @@ import { processStartTime } from '../tuner/process_identity';
 import { freeLoopbackPort } from './free_port';
 import { HangWatch } from './hang_watch';
 import { ReportBarrier, type Round } from './report_barrier';
-import { WorkerGroup, type WorkerLine } from './worker_group';
+import { startWorkerGroup, type RunningGroup } from './start_group';
+import type { WorkerLine } from './worker_group';
 
 const LOG_BATCH_MS = 100;
 
@@ -18,7 +19,7 @@ interface PendingAck {
  * time for the Tuner, relaying worker reports and output over the IPC channel.
  */
 export class TrainerDriver {
-  private group: WorkerGroup | undefined;
+  private group: RunningGroup | undefined;
   private server: ReportServer | undefined;
   private trialId: string | undefined;
   private nextId = 0;
@@ -86,7 +87,7 @@ export class TrainerDriver {
         onRejected: (what) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
       });
       const masterPort = await freeLoopbackPort();
-      const group = new WorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank, failed) => barrier.rankExited(rank, failed));
+      const group = startWorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank, failed) => barrier.rankExited(rank, failed));
       this.group = group;
       const pids = group.pids;
       this.send({ type: 'started', trialId: launch.trialId, pids, startTimes: pids.map((p) => processStartTime(p) ?? null), masterPort });

@@ -16,6 +16,7 @@ export interface BoundedRunOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   maxOutputBytes?: number;
+  cwd?: string;
 }
 
 export function runBounded(file: string, args: string[], opts: BoundedRunOptions): Promise<RunOutcome> {
@@ -33,6 +34,7 @@ export function runBounded(file: string, args: string[], opts: BoundedRunOptions
     try {
       child = spawn(file, args, {
         env: opts.env,
+        cwd: opts.cwd,
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: process.platform !== 'win32',
         windowsHide: true,

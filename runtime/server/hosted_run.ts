@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExperimentState } from '../../protocol/runtime_api';
 import type { ExperimentSpec } from '../../protocol/spec';
-import { checkRequestsFit, machineFor } from '../cli/machine';
+import { prepareBackend } from '../backends/backend_setup';
 import type { SessionInput } from '../cli/experiment_session';
 import type { TrialLedger } from '../resources/machine_ledger';
 import { countTrials } from '../search/variants';
@@ -41,12 +41,12 @@ export async function startHostedRun(options: StartOptions): Promise<HostedRun> 
   const lock = await acquireRunLock(options.experimentPath);
   try {
     const input = await options.input();
-    const { hardware, capacity } = await machineFor(input.spec);
-    checkRequestsFit(input.spec, capacity);
-    const ledger = options.ledgerFor(capacity);
+    const backend = await prepareBackend(input.spec, { skipPreflight: input.resume !== undefined });
+    const { capacity } = backend;
+    const ledger = backend.ledger ?? options.ledgerFor(capacity);
     let tuner: Tuner;
     try {
-      tuner = new Tuner({ spec: input.spec, capacity, machine: hardware, resume: input.resume, ledger });
+      tuner = new Tuner({ spec: input.spec, capacity, machine: backend.machine, resume: input.resume, ledger, launcher: backend.launcher });
     } catch (err) {
       ledger.close();
       throw err;

@@ -13,6 +13,7 @@ import type {
   ScalingConfig,
   SchedulerSpec,
   SearchAlgSpec,
+  SlurmBackend,
   TrainerSpec,
   TuneConfig,
 } from '../../protocol/spec';
@@ -32,6 +33,7 @@ export interface RawSpec {
     checkpoint_config?: Partial<CheckpointConfig>;
   };
   resources?: { CPU?: number; GPU?: number };
+  backend?: Partial<Omit<SlurmBackend, 'type'>> & { type: 'local' | 'slurm' };
 }
 
 interface RawTrainer {
@@ -64,7 +66,24 @@ export function resolveSpec(raw: RawSpec, file: string, user: UserDefaults = use
   };
   const resources = raw.resources ?? user.resources;
   if (resources) spec.resources = { ...resources };
+  if (raw.backend?.type === 'slurm') spec.backend = slurmBackendWithDefaults(raw.backend, dir);
   return spec;
+}
+
+function slurmBackendWithDefaults(raw: NonNullable<RawSpec['backend']>, dir: string): SlurmBackend {
+  const backend: SlurmBackend = {
+    type: 'slurm',
+    nodes: raw.nodes ?? 1,
+    setup: [...(raw.setup ?? [])],
+    sbatch: [...(raw.sbatch ?? [])],
+    signal_grace_s: raw.signal_grace_s ?? 120,
+    poll_interval_s: raw.poll_interval_s ?? 2,
+  };
+  for (const key of ['partition', 'account', 'qos', 'time', 'constraint'] as const) {
+    if (raw[key] !== undefined) backend[key] = raw[key];
+  }
+  if (raw.node !== undefined) backend.node = resolvePath(dir, raw.node);
+  return backend;
 }
 
 /** Exported so a trial's sampled scaling_config can be resolved with the same rules. */

@@ -2,16 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverToTuner, TunerToDriver } from '../../protocol/driver';
+import type { DriverHandle, TrialLauncher } from './trial_launcher';
 
 /** Where the driver entry lives: beside the bundle, or in the one-to-one build for tests. */
-function driverEntry(): string {
+export function driverEntry(): string {
   const candidates = [join(__dirname, 'driver.js'), join(__dirname, '../driver/main.js')];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new Error(`Trainer driver entry not found (looked in ${candidates.join(', ')})`);
   return found;
 }
 
-export class DriverProcess {
+export class DriverProcess implements DriverHandle {
   readonly ready: Promise<void>;
   private exited = false;
 
@@ -35,6 +36,10 @@ export class DriverProcess {
     });
   }
 
+  get pid(): number {
+    return this.child.pid ?? 0;
+  }
+
   get alive(): boolean {
     return !this.exited;
   }
@@ -48,13 +53,13 @@ export class DriverProcess {
  * Reusable Trainer driver processes. Starting Node costs ~62 ms of CPU, which would
  * dominate short trials; an idle driver takes the next trial instead.
  */
-export class DriverPool {
+export class DriverPool implements TrialLauncher {
   private readonly idle: DriverProcess[] = [];
   private readonly all = new Set<DriverProcess>();
 
   constructor(
-    private readonly onMessage: (driver: DriverProcess, msg: DriverToTuner) => void,
-    private readonly onDriverExit: (driver: DriverProcess, code: number | null, signal: NodeJS.Signals | null) => void,
+    private readonly onMessage: (driver: DriverHandle, msg: DriverToTuner) => void,
+    private readonly onDriverExit: (driver: DriverHandle, code: number | null, signal: NodeJS.Signals | null) => void,
     private readonly maxIdle = 32,
   ) {}
 
@@ -75,7 +80,8 @@ export class DriverPool {
     return driver;
   }
 
-  release(driver: DriverProcess): void {
+  release(handle: DriverHandle): void {
+    const driver = handle as DriverProcess;
     if (!driver.alive) return;
     if (this.idle.length >= this.maxIdle) driver.send({ type: 'shutdown' });
     else this.idle.push(driver);

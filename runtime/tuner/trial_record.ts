@@ -1,6 +1,6 @@
 import type { ExperimentSpec, ResourceAmounts, ScalingConfig } from '../../protocol/spec';
 import type { TrialGrant, TrialStatus } from '../../protocol/trial';
-import type { GroupExit } from '../../protocol/driver';
+import type { GroupExit, TrialJob } from '../../protocol/driver';
 
 export interface SampledLeaf {
   path: string;
@@ -57,6 +57,8 @@ export interface TrialRecord {
   inFlight?: Promise<void>;
   /** What the Tuner asked of the running group: it decides the status once the group is gone. */
   pendingOutcome?: { kind: 'stop' | 'pause' | 'requeue'; reason: string; ready?: Promise<void> };
+  /** The trial's current cluster job (Slurm backend), as the queue last showed it. */
+  job?: TrialJob;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverToTuner, GroupExit } from '../../protocol/driver';
+import type { DriverToTuner, GroupExit, TrialJob } from '../../protocol/driver';
 import type { ExperimentSpec } from '../../protocol/spec';
 import type { TrialGrant, TrialStatus } from '../../protocol/trial';
 import { admissionStep, rayModeStall, type AdmissionStep } from '../resources/admission_plan';
@@ -18,7 +18,8 @@ import { TrialResults } from '../storage/trial_results';
 import { CheckpointKeeper } from './checkpoint_keeper';
 import { afterGroupFailure, afterTrialFailure, restartDelayMs } from './restart_policy';
 import { SearchStateSaver } from './search_state_saver';
-import { DriverPool, type DriverProcess } from './driver_pool';
+import { DriverPool } from './driver_pool';
+import type { DriverHandle, LauncherFactory, TrialLauncher } from './trial_launcher';
 import { buildResultRow, stopCriterionMet } from './result_row';
 import { applyNewConfig, createTrial } from './trial_factory';
 import type { TrialRecord } from './trial_record';
@@ -49,6 +50,8 @@ export interface TunerOptions {
   stopGraceS?: number;
   /** A seat on a ledger shared with other experiments; by default the machine is this experiment's alone. */
   ledger?: TrialLedger;
+  /** Where trials run (a Slurm backend); the local driver pool by default. */
+  launcher?: LauncherFactory;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -75,14 +78,14 @@ export class Tuner extends EventEmitter {
   readonly scheduler: TrialScheduler;
   private readonly spec: ExperimentSpec;
   private readonly env: NodeJS.ProcessEnv;
-  private readonly pool: DriverPool;
+  private readonly pool: TrialLauncher;
   private readonly journal: Journal;
   private readonly checkpoints: CheckpointKeeper;
   private readonly results = new Map<string, TrialResults>();
-  private readonly driverOf = new Map<string, DriverProcess>();
+  private readonly driverOf = new Map<string, DriverHandle>();
   /** Trials between admission and their driver taking them. */
   private readonly launching = new Set<string>();
-  private readonly trialOf = new Map<DriverProcess, TrialRecord>();
+  private readonly trialOf = new Map<DriverHandle, TrialRecord>();
   private readonly socketDir: string;
   private readonly command: string[];
   private readonly workerEnvExtra: Record<string, string>;
@@ -117,10 +120,13 @@ export class Tuner extends EventEmitter {
     this.command = resolveWorkerCommand(this.spec.trainer.command, this.spec.trainer.working_dir, this.env);
     this.workerEnvExtra = this.workerPaths();
     this.socketDir = mkdtempSync(join(tmpdir(), 'tunekit-'));
-    this.pool = new DriverPool(
-      (driver, msg) => this.onDriverMessage(driver, msg),
-      (driver, code, signal) => this.onDriverExit(driver, code, signal),
-    );
+    const makeLauncher: LauncherFactory = options.launcher ?? ((hooks) => new DriverPool(hooks.onMessage, hooks.onExit));
+    this.pool = makeLauncher({
+      onMessage: (driver, msg) => this.onDriverMessage(driver, msg),
+      onExit: (driver, code, signal) => this.onDriverExit(driver, code, signal),
+      record: (event) => this.journal.append(event).then(() => undefined),
+      warn: (message) => this.emit('warning', message),
+    });
   }
 
   /** Continues a replayed experiment: its trials, and the searcher's and scheduler's state. */
@@ -202,8 +208,40 @@ export class Tuner extends EventEmitter {
       this.budgetTimer.unref();
     }
     this.searchState.start();
-    void this.schedule();
+    void this.reattachThenSchedule();
     return done;
+  }
+
+  /** A resume first adopts the earlier run's trials that still run (cluster jobs), then schedules the rest. */
+  private async reattachThenSchedule(): Promise<void> {
+    if (this.options.resume && this.pool.reattach) {
+      const unfinished = this.trials.filter((t) => t.status === 'PENDING' || t.status === 'PAUSED');
+      try {
+        const adopted = await this.pool.reattach(
+          unfinished.map((t) => ({ id: t.id, dir: t.dir, iteration: t.iteration })),
+          join(this.experimentPath, 'events.jsonl'),
+        );
+        for (const [trialId, driver] of adopted) this.adopt(unfinished.find((t) => t.id === trialId)!, driver);
+      } catch (err) {
+        this.emit('warning', `could not re-attach to the earlier run's jobs: ${(err as Error).message}`);
+      }
+    }
+    await this.schedule();
+  }
+
+  /** A trial whose earlier driver still runs it continues there: no second launch, nothing superseded. */
+  private adopt(trial: TrialRecord, driver: DriverHandle): void {
+    const admitted = this.ledger.admit(trial.id, trial.request, 'coordinated');
+    if (!admitted.ok) return;
+    trial.grant = admitted.grant;
+    trial.waitingReason = undefined;
+    trial.resumeFirst = false;
+    transition(trial, 'RUNNING');
+    this.results.set(trial.id, new TrialResults(trial.dir));
+    this.driverOf.set(trial.id, driver);
+    this.trialOf.set(driver, trial);
+    trial.startedAt = Date.now() / 1000;
+    this.emit('trial', trial);
   }
 
   /**
@@ -422,7 +460,7 @@ export class Tuner extends EventEmitter {
     this.results.set(trial.id, new TrialResults(trial.dir));
     trial.startedAt = Date.now() / 1000;
     trial.lastReportAt = undefined;
-    let driver: DriverProcess;
+    let driver: DriverHandle;
     try {
       driver = await this.pool.acquire();
     } catch (err) {
@@ -467,11 +505,13 @@ export class Tuner extends EventEmitter {
         stopGraceS: this.options.stopGraceS ?? 5,
         startupTimeoutS: this.spec.trainer.failure_config.startup_timeout_s,
         reportTimeoutS: this.spec.trainer.failure_config.report_timeout_s,
+        perWorker: trial.request.workers[0] ?? { CPU: 1, GPU: 0 },
+        iteration: trial.iteration,
       },
     });
   }
 
-  private onDriverMessage(driver: DriverProcess, msg: DriverToTuner): void {
+  private onDriverMessage(driver: DriverHandle, msg: DriverToTuner): void {
     const trial = this.trialOf.get(driver);
     if (!trial || !('trialId' in msg) || msg.trialId !== trial.id) return;
     switch (msg.type) {
@@ -493,13 +533,16 @@ export class Tuner extends EventEmitter {
       case 'rejected':
         this.emit('rejected', trial, msg.what);
         break;
+      case 'job':
+        this.onJobSeen(trial, msg.job);
+        break;
       case 'ended':
         this.afterInFlight(trial, () => this.onEnded(trial, driver, msg.exit));
         break;
     }
   }
 
-  private async onResult(trial: TrialRecord, driver: DriverProcess, msg: DriverToTuner & { type: 'result' }): Promise<void> {
+  private async onResult(trial: TrialRecord, driver: DriverHandle, msg: DriverToTuner & { type: 'result' }): Promise<void> {
     const ack = (checkpointDirName: string | null, stop: boolean, error?: string) =>
       driver.send({ type: 'result_ack', trialId: trial.id, id: msg.id, checkpointDirName, stop, error });
     if (trial.status !== 'RUNNING' || trial.pendingOutcome) return ack(null, true, 'the trial is stopping');
@@ -511,7 +554,7 @@ export class Tuner extends EventEmitter {
         return ack(checkpointName, false);
       }
       const now = Date.now() / 1000;
-      const row = buildResultRow(trial, msg.metrics, now, driver.child.pid ?? 0);
+      const row = buildResultRow(trial, msg.metrics, now, driver.pid);
       row.checkpoint_dir_name = checkpointName;
       const stopReason =
         trial.extendTo !== undefined
@@ -549,7 +592,7 @@ export class Tuner extends EventEmitter {
     }
   }
 
-  private act(trial: TrialRecord, driver: DriverProcess, decision: Exclude<SchedulerDecision, { action: 'continue' }>): void {
+  private act(trial: TrialRecord, driver: DriverHandle, decision: Exclude<SchedulerDecision, { action: 'continue' }>): void {
     if (decision.action === 'stop') return this.requestGroupEnd(trial, driver, 'stop', decision.reason);
     if (decision.action === 'pause') return this.requestGroupEnd(trial, driver, 'pause', decision.reason);
     const donor = this.trials.find((t) => t.id === decision.donorId);
@@ -589,12 +632,12 @@ export class Tuner extends EventEmitter {
     }
   }
 
-  private requestGroupEnd(trial: TrialRecord, driver: DriverProcess, kind: 'stop' | 'pause' | 'requeue', reason: string, ready?: Promise<void>): void {
+  private requestGroupEnd(trial: TrialRecord, driver: DriverHandle, kind: 'stop' | 'pause' | 'requeue', reason: string, ready?: Promise<void>): void {
     trial.pendingOutcome ??= { kind, reason, ready };
     driver.send({ type: 'stop', trialId: trial.id, reason });
   }
 
-  private onEnded(trial: TrialRecord, driver: DriverProcess, exit: GroupExit): void {
+  private onEnded(trial: TrialRecord, driver: DriverHandle, exit: GroupExit): void {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     this.pool.release(driver);
@@ -602,6 +645,7 @@ export class Tuner extends EventEmitter {
     const outcome = trial.pendingOutcome;
     trial.pendingOutcome = undefined;
     if (!outcome) {
+      if (exit.preempted) return this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.requeuePreempted(trial, exit);
       if (exit.status !== 'ERROR') return this.endTrial(trial, 'TERMINATED', exit.reason);
       if (this.stopping) return this.endTrial(trial, 'ERROR', exit.reason);
       if (afterGroupFailure(this.spec, trial) === 'restart-workers') return this.restartWorkers(trial, exit);
@@ -615,6 +659,30 @@ export class Tuner extends EventEmitter {
         this.outstandingWrites--;
         this.requeue(trial, outcome);
       });
+  }
+
+  /** A cluster job's queue state: a job waiting in the cluster's queue shows the cluster's reason. */
+  private onJobSeen(trial: TrialRecord, job: TrialJob): void {
+    trial.job = job;
+    if (trial.status !== 'RUNNING') return;
+    if (job.state === 'PENDING') this.setWaiting(trial, `queued in Slurm as job ${job.id} (${job.reason ?? 'pending'})`);
+    else if (trial.waitingReason !== undefined) {
+      trial.waitingReason = undefined;
+      this.emit('trial', trial);
+    } else this.emit('trial', trial);
+  }
+
+  /** Preempted or near its time limit: back to the queue from the latest checkpoint, not a failure. */
+  private requeuePreempted(trial: TrialRecord, exit: GroupExit): void {
+    this.record({
+      type: 'trial_restored',
+      trial_id: trial.id,
+      from_checkpoint: trial.checkpoints.at(-1)?.name,
+      after_failure: false,
+      failures: trial.trainFailures + trial.tuneFailures,
+      reason: exit.reason,
+    });
+    this.requeue(trial, { kind: 'requeue', reason: exit.reason });
   }
 
   private requeue(trial: TrialRecord, outcome: NonNullable<TrialRecord['pendingOutcome']>): void {
@@ -650,13 +718,13 @@ export class Tuner extends EventEmitter {
     });
   }
 
-  private onDriverExit(driver: DriverProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onDriverExit(driver: DriverHandle, code: number | null, signal: NodeJS.Signals | null): void {
     const trial = this.trialOf.get(driver);
     if (!trial) return;
     this.afterInFlight(trial, () => this.onDriverDeath(trial, driver, code, signal));
   }
 
-  private onDriverDeath(trial: TrialRecord, driver: DriverProcess, code: number | null, signal: NodeJS.Signals | null): void {
+  private onDriverDeath(trial: TrialRecord, driver: DriverHandle, code: number | null, signal: NodeJS.Signals | null): void {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;

@@ -1,0 +1,73 @@
+/**
+ * What a Slurm cluster could never run, said before anything is submitted: an unknown
+ * partition, fractional GPUs (sharing needs gres/shard, which Tunekit does not request), and
+ * a gang no node set of the partition can hold (Slurm would queue it forever, or refuse it late).
+ */
+import type { ExperimentSpec, SlurmBackend } from '../../../protocol/spec';
+import { plannedTrials } from '../../spec/planned_trials';
+import type { Partition } from './slurm_commands';
+
+export interface ClusterProblem {
+  /** Where in the spec the problem is, for a located message. */
+  path: string[];
+  message: string;
+}
+
+export function choosePartition(backend: SlurmBackend, partitions: Partition[]): Partition | ClusterProblem {
+  const names = partitions.map((p) => p.name).join(', ') || 'none';
+  if (backend.partition) {
+    const found = partitions.find((p) => p.name === backend.partition);
+    return found ?? { path: ['backend', 'partition'], message: `backend.partition: the cluster has no partition named "${backend.partition}" (it has: ${names})` };
+  }
+  return partitions.find((p) => p.isDefault) ?? { path: ['backend'], message: `backend.partition is needed: the cluster has no default partition (it has: ${names})` };
+}
+
+/** Distinct worker shapes of the planned trials (scaling may be searched). */
+function gangs(spec: ExperimentSpec): Array<{ trialId: string; ntasks: number; CPU: number; GPU: number }> {
+  const seen = new Map<string, { trialId: string; ntasks: number; CPU: number; GPU: number }>();
+  let planned;
+  try {
+    planned = plannedTrials(spec, 10_000).trials;
+  } catch {
+    return [];
+  }
+  for (const { trialId, request } of planned) {
+    const w = request.workers[0] ?? { CPU: 1, GPU: 0 };
+    const key = `${request.workers.length}|${w.CPU}|${w.GPU}`;
+    if (!seen.has(key)) seen.set(key, { trialId, ntasks: request.workers.length, CPU: w.CPU, GPU: w.GPU });
+    if (seen.size > 1000) break;
+  }
+  return [...seen.values()];
+}
+
+export function clusterProblems(spec: ExperimentSpec, backend: SlurmBackend, partitions: Partition[]): ClusterProblem[] {
+  const chosen = choosePartition(backend, partitions);
+  if ('message' in chosen) return [chosen];
+  const problems: ClusterProblem[] = [];
+  const scaling = typeof spec.param_space.scaling_config === 'object' ? ['param_space', 'scaling_config'] : ['trainer', 'scaling_config'];
+  if (backend.nodes > chosen.nodes) {
+    problems.push({ path: ['backend', 'nodes'], message: `backend.nodes is ${backend.nodes}, but partition ${chosen.name} has ${chosen.nodes} node(s)` });
+  }
+  for (const gang of gangs(spec)) {
+    if (gang.GPU > 0 && !Number.isInteger(gang.GPU)) {
+      problems.push({
+        path: [...scaling, 'resources_per_worker', 'GPU'],
+        message: `trial ${gang.trialId} asks for ${gang.GPU} GPU per worker: on Slurm a worker holds whole GPUs (sharing one needs gres/shard); use 1 or more`,
+      });
+      continue;
+    }
+    const perNode = Math.ceil(gang.ntasks / backend.nodes);
+    const cpus = perNode * Math.max(1, Math.ceil(gang.CPU));
+    const gpus = perNode * gang.GPU;
+    if (cpus > chosen.cpusPerNode || gpus > chosen.gpusPerNode) {
+      problems.push({
+        path: scaling,
+        message:
+          `trial ${gang.trialId} can never run on partition ${chosen.name}: ${gang.ntasks} worker(s) on ${backend.nodes} node(s) need ` +
+          `${cpus} CPU and ${gpus} GPU on one node, and its nodes have ${chosen.cpusPerNode} CPU and ${chosen.gpusPerNode} GPU` +
+          (backend.nodes === 1 && gang.ntasks > 1 ? '; set backend.nodes to spread the workers' : ''),
+      });
+    }
+  }
+  return problems;
+}
