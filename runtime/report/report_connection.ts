@@ -87,11 +87,11 @@ export class ReportConnection {
     if (event.text.trim() === '') return;
     const parsed = parseClientMessage(event.text);
     if (this.rank === null) {
-      if (!parsed.ok) return this.refuse(parsed.error);
-      if (parsed.message.type !== 'hello') return this.refuse('the first message must be a hello');
+      if (!parsed.ok) return this.fail(parsed.error);
+      if (parsed.message.type !== 'hello') return this.fail('the first message must be a hello');
       const { token, rank, pid } = parsed.message;
-      if (!sameToken(token, this.host.token)) return this.refuse('wrong token');
-      if (rank >= this.host.worldSize) return this.refuse(`rank ${rank} is outside the world size ${this.host.worldSize}`);
+      if (!sameToken(token, this.host.token)) return this.fail('wrong token');
+      if (rank >= this.host.worldSize) return this.fail(`rank ${rank} is outside the world size ${this.host.worldSize}`);
       clearTimeout(this.helloTimer);
       this.rank = rank;
       this.host.welcome(this, rank, pid);
@@ -120,8 +120,12 @@ export class ReportConnection {
     }
   }
 
-  /** A bad line after the hello: answered, counted, and fatal once too many come in a row. */
+  /**
+   * A bad line: before the hello it closes the connection, whatever it was (REPORTING.md);
+   * after it, it is answered, counted, and fatal once too many come in a row.
+   */
   private fail(error: string, seq?: number): Promise<void> | void {
+    if (this.rank === null) return this.refuse(error);
     this.host.reject(`${this.describe()}: ${error}`);
     if (++this.consecutiveErrors > this.host.maxConsecutiveErrors) {
       return this.refuse(`more than ${this.host.maxConsecutiveErrors} bad lines in a row`);

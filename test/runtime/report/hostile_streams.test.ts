@@ -117,6 +117,21 @@ test('a wrong token, a report before hello, or a rank outside the world closes t
   }
 });
 
+test('an oversized first line closes the connection like any other error before the hello', TIMEOUT, async () => {
+  const h = await startHarness({ maxLineBytes: 1000 });
+  try {
+    const peer = await RawPeer.connect(h.socketPath);
+    const hello = JSON.stringify({ type: 'hello', token: h.token, rank: 1, pid: process.pid });
+    await peer.send(`${'x'.repeat(5000)}\n${hello}\n`);
+    await peer.closed;
+    assert.deepEqual(peer.received, [{ type: 'error', error: 'line longer than 1000 bytes' }]);
+    assert.ok(!h.events.some((e) => e.startsWith('connect 1')), h.events.join());
+    assert.match(h.rejected[0], /line longer than 1000 bytes; closing/);
+  } finally {
+    await h.close();
+  }
+});
+
 test('a flood of 5,000 garbage lines is cut off, and logged at a bounded rate', TIMEOUT, async () => {
   const h = await startHarness();
   try {
