@@ -73,13 +73,20 @@ export class TrainerDriver {
         worldSize: launch.grant.workers.length,
         onReport: (r) => {
           this.hangWatch?.reported(r.rank);
+          const answered = () => this.hangWatch?.answered(r.rank);
           return new Promise((resolve, reject) =>
             barrier.add({
               rank: r.rank,
               metrics: r.metrics,
               checkpoint: r.checkpoint,
-              resolve: (name) => resolve({ checkpoint_dir_name: name }),
-              reject,
+              resolve: (name) => {
+                answered();
+                resolve({ checkpoint_dir_name: name });
+              },
+              reject: (err) => {
+                answered();
+                reject(err);
+              },
             }),
           );
         },

@@ -62,6 +62,39 @@ run_config: {name: silent}
       cleanup();
     }
   });
+
+  it('report_timeout_s names the silent rank, and error.txt shows its output, while its peer waits in the report barrier', async () => {
+    const { dir, cleanup } = scratchDir({
+      'worker.py': `
+import os, sys, time, tunekit
+rank = int(os.environ["RANK"])
+tunekit.report({"step": 1})
+if rank == 1:
+    print("rank one is stuck", flush=True)
+    time.sleep(600)
+print("rank zero waits in the barrier", flush=True)
+tunekit.report({"step": 2})
+`,
+      'barrier.tune.yaml': `
+trainer:
+  command: [python3, worker.py]
+  scaling_config: {num_workers: 2, trainer_resources: {CPU: 0}, resources_per_worker: {CPU: 0.5}}
+  failure_config: {report_timeout_s: 1.5}
+run_config: {name: barrier}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 'barrier.tune.yaml'), '--json'], { timeoutMs: 60_000 });
+      const trial = JSON.parse(run.stdout).trials[0];
+      assert.equal(trial.status, 'ERROR');
+      assert.match(trial.end_reason, /^worker 1 sent no report for 1.5 s/);
+      const errorText = readFileSync(join(trial.path ?? trial.dir, 'error.txt'), 'utf8');
+      assert.match(errorText, /rank one is stuck/);
+      assert.doesNotMatch(errorText, /rank zero waits/);
+    } finally {
+      cleanup();
+    }
+  });
 });
 
 /** A 1 MiB tmpfs, or undefined where mounting is not allowed. */
