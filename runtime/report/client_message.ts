@@ -14,7 +14,7 @@ export function parseClientMessage(text: string): ParsedClientMessage {
   try {
     value = JSON.parse(text);
   } catch {
-    const hint = NON_FINITE_TOKEN.test(text) ? ': send NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"' : '';
+    const hint = NON_FINITE_TOKEN.test(text) ? `: ${NON_FINITE_SPELLING}` : '';
     return { ok: false, error: `line is not valid JSON${hint}` };
   }
   if (!isPlainObject(value)) return { ok: false, error: 'a message must be a JSON object' };
@@ -47,8 +47,36 @@ function parseReport(v: Record<string, unknown>): ParsedClientMessage {
       return { ok: false, seq, error: '"checkpoint" must be an absolute directory path or null' };
     }
   }
+  const beyond = nonFiniteNumberAt(v.metrics, 'metrics');
+  if (beyond) {
+    return { ok: false, seq, error: `${beyond} is a number beyond a double's range; ${NON_FINITE_SPELLING}` };
+  }
   const metrics = v.metrics as { [key: string]: MetricValue };
   return { ok: true, message: { type: 'report', seq, metrics, checkpoint } };
+}
+
+const NON_FINITE_SPELLING = 'send NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"';
+
+/**
+ * Where a number that JSON.parse read as ±Infinity (such as 1e999) sits, if anywhere.
+ * Passing it on would store null, since JSON has no Infinity; refusing keeps "values pass
+ * through unchanged" true.
+ */
+function nonFiniteNumberAt(value: unknown, where: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : where;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = nonFiniteNumberAt(value[i], `${where}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const found = nonFiniteNumberAt(item, `${where}[${JSON.stringify(key)}]`);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

@@ -209,10 +209,17 @@ class ReportSession {
 function encodeMetrics(metrics: Record<string, unknown>): string {
   return JSON.stringify(metrics, (_key, value: unknown) => {
     if (typeof value === 'number' && !Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-    if (typeof value === 'bigint') return Number(value);
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v));
+    if (typeof value === 'bigint') return bigintNumber(value);
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>, (v) => (typeof v === 'bigint' ? bigintNumber(v) : v));
     return value;
   });
+}
+
+/** Number() of a huge bigint is Infinity, which JSON would turn into null; refuse it instead. */
+function bigintNumber(value: bigint): number {
+  const number = Number(value);
+  if (!Number.isFinite(number)) throw new RangeError(`a bigint metric (${String(value).length} digits) is too large for a 64-bit float`);
+  return number;
 }
 
 function checkpointPath(checkpoint: ReportOptions['checkpoint']): string | null {

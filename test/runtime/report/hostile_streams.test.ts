@@ -59,6 +59,26 @@ test('raw NaN and Infinity tokens are refused while their string spellings are a
   }
 });
 
+test('a number that overflows a double (1e999) is refused as its report, not acknowledged and stored as null', TIMEOUT, async () => {
+  const h = await startHarness();
+  try {
+    const peer = await RawPeer.connect(h.socketPath);
+    await peer.hello(h.token, 1);
+    await peer.send(report(1, '{"loss":1e999}') + report(2, '{"loss":"Infinity"}'));
+    assert.deepEqual(await peer.reply(1), {
+      type: 'ack',
+      seq: 1,
+      ok: false,
+      error: `metrics["loss"] is a number beyond a double's range; send NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"`,
+    });
+    assert.equal((await peer.reply(2)).ok, true);
+    assert.deepEqual(h.reports.map((r) => r.metrics), [{ loss: 'Infinity' }]);
+    peer.destroy();
+  } finally {
+    await h.close();
+  }
+});
+
 test('a 10 MB line is refused as oversized and the next line on the same connection is read', TIMEOUT, async () => {
   const h = await startHarness();
   try {

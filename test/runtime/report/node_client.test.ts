@@ -8,7 +8,7 @@ const TIMEOUT = { timeout: 15_000 };
 const runNode = (body: string, env: Record<string, string>) =>
   runWorker([process.execPath, '-e', `const tk = require(${JSON.stringify(nodeClientModule)});\n(async () => {\n${body}\n})().catch((e) => { process.stderr.write(String(e.stack)); process.exit(9); });`], env);
 
-test('a Node worker reports in order, spells non-finite floats out, passes a checkpoint and exits on its own', TIMEOUT, async () => {
+test('a Node worker reports in order, spells non-finite floats out, refuses a bigint beyond a double, passes a checkpoint and exits on its own', TIMEOUT, async () => {
   const h = await startHarness({
     onReport: async (r) => {
       if (r.metrics.fail) throw new Error('no space left for this result');
@@ -25,11 +25,16 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tk-ck-'));
 const name = await tk.report({ saved: true }, { checkpoint: { path: dir } });
 fs.rmSync(dir, { recursive: true });
 try { await tk.report({ fail: true }); } catch (e) { process.stdout.write(e.name + ': ' + e.message + '\\n'); }
+try { await tk.report({ huge: 10n ** 400n }); } catch (e) { process.stdout.write(e.name + ': ' + e.message + '\\n'); }
 process.stdout.write(name + '\\n');
 `;
     const result = await runNode(body, h.workerEnv(1));
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout, 'ReportError: Tunekit did not record the report: no space left for this result\ncheckpoint_000000\n');
+    assert.equal(
+      result.stdout,
+      'ReportError: Tunekit did not record the report: no space left for this result\n' +
+        'RangeError: a bigint metric (401 digits) is too large for a 64-bit float\ncheckpoint_000000\n',
+    );
     assert.deepEqual(h.reports.map((r) => r.seq), Array.from({ length: 56 }, (_, i) => i + 1));
     assert.ok(h.reports.every((r) => r.rank === 1));
     assert.equal(h.reports[2].metrics.loss, 'NaN');

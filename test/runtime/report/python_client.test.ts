@@ -118,6 +118,10 @@ try:
     tunekit.report({1: 2})
 except TypeError as err:
     print("TypeError:", err)
+try:
+    tunekit.report({"huge": [1, 10 ** 400]})
+except ValueError as err:
+    print("ValueError:", err)
 `;
     const result = await runPython(script, h.workerEnv(0));
     assert.equal(result.code, 0, result.stderr);
@@ -133,6 +137,7 @@ except TypeError as err:
     });
     assert.match(result.stdout, /TypeError: metrics\['bad'\] is a object/);
     assert.match(result.stdout, /TypeError: metrics has a key 1 that is not a string/);
+    assert.match(result.stdout, /ValueError: metrics\['huge'\]\[1\] is an integer too large for a 64-bit float/);
   } finally {
     await h.close();
   }

@@ -34,6 +34,19 @@ test('raw NaN and Infinity tokens are malformed and the error names the string s
   assert.doesNotMatch(errorOf('{"a": nope}').error, /NaN/);
 });
 
+test('a number beyond a double’s range, at any depth, is refused as its report rather than stored as null', () => {
+  for (const [metrics, where] of [
+    ['{"loss":1e999}', 'metrics["loss"]'],
+    ['{"curve":[0.5,-1e400]}', 'metrics["curve"][1]'],
+    ['{"a":{"b":123e9999}}', 'metrics["a"]["b"]'],
+  ]) {
+    const { error, seq } = errorOf(`{"type":"report","seq":7,"metrics":${metrics}}`);
+    assert.equal(seq, 7);
+    assert.equal(error, `${where} is a number beyond a double's range; send NaN and ±Infinity as the strings "NaN", "Infinity", "-Infinity"`);
+  }
+  assert.equal(parseClientMessage('{"type":"report","seq":1,"metrics":{"big":1.7e308,"tiny":1e-999}}').ok, true);
+});
+
 test('lines that are not a typed JSON object are refused', () => {
   assert.match(errorOf('hello').error, /not valid JSON/);
   assert.match(errorOf('[1,2]').error, /JSON object/);

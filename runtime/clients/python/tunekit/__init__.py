@@ -122,7 +122,8 @@ def report(metrics, checkpoint=None):
     """Sends one result to the trial and blocks until it is recorded.
 
     ``metrics`` is a dict with string keys; values may be numbers, strings, booleans, None,
-    lists, dicts, or numpy/torch scalars and arrays. NaN and infinities are allowed.
+    lists, dicts, or numpy/torch scalars and arrays. NaN and infinities are allowed; an
+    integer beyond a 64-bit float's range raises ValueError.
     ``checkpoint`` is a directory (a path, a ``Checkpoint``, or anything with a ``.path``);
     it has been copied by the time this returns, so a temporary directory may be deleted.
     Returns the name the checkpoint was stored under (e.g. ``checkpoint_000003``), or None.
@@ -291,6 +292,9 @@ def _jsonable(value, where):
     if isinstance(value, str):
         return str(value)
     if isinstance(value, int):
+        if abs(value) > sys.float_info.max:
+            # The trainer reads numbers as doubles and refuses one that overflows (REPORTING.md).
+            raise ValueError("%s is an integer too large for a 64-bit float, which cannot be reported" % where)
         return int(value)
     if isinstance(value, float):
         if math.isnan(value):
