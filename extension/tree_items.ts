@@ -172,7 +172,7 @@ export function trialSections(t: TrialSummary): Array<{ section: TrialSection; i
     section: s,
     item: { id: `${s}:${base}`, label, description, icon: { id: icon }, contextValue: 'section' as const, collapsible: 'collapsed' as const },
   });
-  const events = t.restores.length + t.decisions.length;
+  const events = t.restores.length + t.decisions.length + (t.refusedCheckpoints?.length ?? 0);
   return [
     section('config', 'Config', 'settings-gear'),
     Object.keys(t.metrics).length ? section('metrics', 'Last metrics', 'graph-line', `iteration ${t.iteration}`) : undefined,
@@ -227,6 +227,10 @@ export function sectionItems(t: TrialSummary, section: TrialSection): ItemData[]
             id: d.kind === 'stop' ? 'stop-circle' : d.kind === 'pause' ? 'debug-pause' : 'arrow-up',
             color: d.kind === 'stop' ? 'charts.yellow' : undefined,
           }),
+        })),
+        ...(t.refusedCheckpoints ?? []).map((r, i) => ({
+          ts: r.ts,
+          item: entry(`refused:${base}:${i}`, `checkpoint refused at iteration ${r.iteration}`, r.reason, 'event', { id: 'warning', color: 'charts.red' }),
         })),
       ]
         .sort((a, b) => a.ts - b.ts)

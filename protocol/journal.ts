@@ -126,6 +126,18 @@ export interface CheckpointCommittedEvent extends EventBase {
   iteration: number;
 }
 
+/**
+ * A report's checkpoint could not be committed (its source was refused: a symlink out of it,
+ * not a directory, gone; or the copy failed), so that report was not recorded either.
+ */
+export interface CheckpointRefusedEvent extends EventBase {
+  type: 'checkpoint_refused';
+  trial_id: string;
+  /** training_iteration the refused report would have had. */
+  iteration: number;
+  reason: string;
+}
+
 export interface CheckpointDeletedEvent extends EventBase {
   type: 'checkpoint_deleted';
   trial_id: string;
@@ -173,6 +185,7 @@ export type JournalEvent =
   | TrialPausedEvent
   | TrialRestoredEvent
   | CheckpointCommittedEvent
+  | CheckpointRefusedEvent
   | CheckpointDeletedEvent
   | TrialFinishedEvent
   | SchedulerDecisionEvent
@@ -192,6 +205,7 @@ export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
   'trial_paused',
   'trial_restored',
   'checkpoint_committed',
+  'checkpoint_refused',
   'checkpoint_deleted',
   'trial_finished',
   'scheduler_decision',

@@ -60,6 +60,13 @@ export interface DecisionEvent {
   reason: string;
 }
 
+/** A report whose checkpoint was refused, so neither was recorded (journal: `checkpoint_refused`). */
+export interface CheckpointRefusal {
+  ts: number;
+  iteration: number;
+  reason: string;
+}
+
 export interface TrialSummary {
   experimentPath: string;
   id: string;
@@ -81,6 +88,8 @@ export interface TrialSummary {
   checkpoints: CheckpointInfo[];
   restores: RestoreEvent[];
   decisions: DecisionEvent[];
+  /** Absent when none was refused. */
+  refusedCheckpoints?: CheckpointRefusal[];
   /** Absolute paths of worker log files. */
   workerLogs: string[];
   /** Live worker processes (rank order) while running. */

@@ -3,13 +3,15 @@
  * scheduler decisions and live worker pids, folded from an experiment's journal. Fed the
  * whole journal (browsing) or its new lines as they land (a hosted run); no I/O here.
  */
-import type { DecisionEvent, RestoreEvent } from '../../protocol/runtime_api';
+import type { CheckpointRefusal, DecisionEvent, RestoreEvent } from '../../protocol/runtime_api';
 import type { ExperimentStatus, JournalEvent } from '../../protocol/journal';
 import type { TrialStatus } from '../../protocol/trial';
 
 export interface TrialHistory {
   restores: RestoreEvent[];
   decisions: DecisionEvent[];
+  /** Reports whose checkpoint was refused; absent when none was. */
+  refusedCheckpoints?: CheckpointRefusal[];
   /** Worker pids of the latest start, until the trial pauses, finishes or restarts. */
   pids: number[];
   /** As the journal tells it; the TrialRecord is the better source when there is one. */
@@ -112,6 +114,9 @@ export class JournalHistory {
         });
         return event.trial_id;
       }
+      case 'checkpoint_refused':
+        (this.trial(event.trial_id).refusedCheckpoints ??= []).push({ ts: event.ts, iteration: event.iteration, reason: event.reason });
+        return event.trial_id;
       case 'scheduler_decision': {
         const time = event.detail?.time;
         const iteration = this.timeAttr === 'training_iteration' && typeof time === 'number' ? time : this.iterationOf(event.trial_id);

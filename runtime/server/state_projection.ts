@@ -150,6 +150,7 @@ export function projectTrial(view: ExperimentView, trial: TrialRecord): TrialSum
     pids: view.live && trial.status === 'RUNNING' ? [...(history?.pids ?? [])] : [],
     failures: trial.trainFailures + trial.tuneFailures,
   };
+  if (history?.refusedCheckpoints) summary.refusedCheckpoints = [...history.refusedCheckpoints];
   if (trial.waitingReason && trial.status !== 'TERMINATED' && trial.status !== 'ERROR') summary.waitingReason = trial.waitingReason;
   if (trial.endReason && (trial.status === 'TERMINATED' || trial.status === 'ERROR')) summary.endReason = trial.endReason;
   return summary;

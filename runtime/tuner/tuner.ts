@@ -547,7 +547,9 @@ export class Tuner extends EventEmitter {
       driver.send({ type: 'result_ack', trialId: trial.id, id: msg.id, checkpointDirName, stop, error });
     if (trial.status !== 'RUNNING' || trial.pendingOutcome) return ack(null, true, 'the trial is stopping');
     try {
-      const checkpointName = msg.checkpoints.length ? await this.checkpoints.commit(trial, msg.checkpoints) : null;
+      const checkpointName = msg.checkpoints.length
+        ? await this.checkpoints.commit(trial, msg.checkpoints).catch((err: Error) => this.checkpointRefused(trial, err))
+        : null;
       if (msg.metrics === null) {
         // Rank 0 already exited: no result, but a checkpoint the others passed still counts.
         if (checkpointName) this.checkpoints.recorded(trial, checkpointName, trial.lastResult ?? {});
@@ -590,6 +592,13 @@ export class Tuner extends EventEmitter {
     } catch (err) {
       ack(null, false, (err as Error).message);
     }
+  }
+
+  /** The worker hears of a refused checkpoint in its ack; the journal and the views must too. */
+  private checkpointRefused(trial: TrialRecord, err: Error): never {
+    this.record({ type: 'checkpoint_refused', trial_id: trial.id, iteration: trial.iteration + 1, reason: err.message });
+    this.emit('rejected', trial, `checkpoint refused, so the report was not recorded: ${err.message}`);
+    throw err;
   }
 
   private act(trial: TrialRecord, driver: DriverHandle, decision: Exclude<SchedulerDecision, { action: 'continue' }>): void {

@@ -134,6 +134,19 @@ test('restores and scheduler decisions read as one timeline', () => {
   assert.equal(new Set(rows.map((r) => r.id)).size, 3);
 });
 
+test('a refused checkpoint is one of the trial’s events, in time order', () => {
+  const t = trial({
+    decisions: [{ ts: 10, iteration: 4, kind: 'continue_at_rung', reason: 'top half at rung 4' }],
+    refusedCheckpoints: [{ ts: 5, iteration: 2, reason: 'Checkpoint source /tmp/ck is not a readable directory' }],
+  });
+  assert.ok(trialSections(t).some((s) => s.section === 'events' && s.item.description === '2'));
+  const rows = sectionItems(t, 'events');
+  assert.deepEqual(rows.map((r) => [r.label, r.description]), [
+    ['checkpoint refused at iteration 2', 'Checkpoint source /tmp/ck is not a readable directory'],
+    ['continue at rung at iteration 4', 'top half at rung 4'],
+  ]);
+});
+
 test('a worker log row opens its file', () => {
   const [row] = sectionItems(trial({ workerLogs: ['/r/t/worker_1.log'] }), 'logs');
   assert.equal(row.label, 'worker_1.log');

@@ -221,6 +221,20 @@ describe('journal history', () => {
     assert.equal(history.startedAt, 1);
   });
 
+  it('keeps a refused checkpoint among the trial’s events, and the projected trial carries it', () => {
+    const history = new JournalHistory();
+    const touched = history.apply([
+      { type: 'trial_created', ts: 1, trial_id: 'abcde_00000', trial_name: 't0', trial_dir_name: 'd0', index: 0, config: {} },
+      { type: 'checkpoint_refused', ts: 2, trial_id: 'abcde_00000', iteration: 3, reason: 'Symlink leak in checkpoint source /tmp/x points outside it' },
+    ]);
+    assert.deepEqual([...touched], ['abcde_00000']);
+    const view = { path: '/exp', live: true, trials: [trial(0)], history: (id: string) => history.of(id) } as unknown as ExperimentView;
+    assert.deepEqual(projectTrial(view, trial(0)).refusedCheckpoints, [
+      { ts: 2, iteration: 3, reason: 'Symlink leak in checkpoint source /tmp/x points outside it' },
+    ]);
+    assert.equal(projectTrial(view, trial(1)).refusedCheckpoints, undefined, 'absent when none was refused');
+  });
+
   it('knows when the experiment ended, and forgets it when the experiment resumes', () => {
     const history = new JournalHistory();
     history.apply([
