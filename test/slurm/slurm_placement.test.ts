@@ -65,3 +65,49 @@ test('ASHA stops end their trials\' jobs, and the stopped trials keep what they 
     cleanup();
   }
 });
+
+test('asha_promote pauses free the allocation and a promotion resubmits from the checkpoint; PBT clones on the shared filesystem', { skip: SKIP, timeout: 240_000 }, async () => {
+  const { dir, cleanup } = scratchDir({});
+  try {
+    writeFileSync(
+      join(dir, 'p.tune.yaml'),
+      stepsSpec(dir, { name: 'p', config: '    steps: 4\n    delay: 0.2\n    x: {grid_search: [1, 2, 3, 4]}' }).replace(
+        '  mode: max\n',
+        '  mode: max\n  max_concurrent_trials: 2\n  scheduler: {type: asha_promote, max_t: 4, grace_period: 1, reduction_factor: 2}\n',
+      ),
+    );
+    const run = await runCli(['run', join(dir, 'p.tune.yaml'), '--json'], { timeoutMs: 200_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const experiment = join(dir, 'results', 'p');
+    const events = journal(experiment);
+    const paused = new Set(events.filter((e) => e.type === 'trial_paused').map((e) => e.trial_id));
+    assert.ok(paused.size >= 1, 'trials paused at a rung');
+    const promoted = events.filter((e) => e.type === 'trial_restored' && e.after_failure === false && paused.has(e.trial_id));
+    assert.ok(promoted.length >= 1, 'a paused trial was promoted');
+    const trialId = promoted[0].trial_id;
+    const jobs = events.filter((e) => e.type === 'trial_submitted' && e.job_id && e.trial_id === trialId);
+    assert.ok(jobs.length >= 2, 'the promotion ran as a new job');
+    const trial = trialDirs(experiment).find((t) => t.includes(String(trialId)))!;
+    assert.ok(readFileSync(join(trial, workerLogs(trial)[0]), 'utf8').match(/START [1-9]/), 'the promoted trial resumed from its checkpoint, not from scratch');
+    await noJobsLeft();
+
+    writeFileSync(
+      join(dir, 'b.tune.yaml'),
+      stepsSpec(dir, { name: 'b', config: '    steps: 6\n    delay: 0.2\n    x: {grid_search: [1, 5]}' }).replace(
+        '  mode: max\n',
+        '  mode: max\n  scheduler: {type: pbt, time_attr: training_iteration, perturbation_interval: 2, hyperparam_mutations: {train_loop_config: {x: {uniform: [1, 5]}}}}\n',
+      ),
+    );
+    const pbt = await runCli(['run', join(dir, 'b.tune.yaml'), '--json'], { timeoutMs: 200_000 });
+    assert.equal(pbt.code, 0, pbt.stderr);
+    const exploits = journal(join(dir, 'results', 'b')).filter((e) => e.type === 'pbt_exploit');
+    assert.ok(exploits.length >= 1, 'the bottom trial cloned the top one');
+    await noJobsLeft();
+  } finally {
+    cleanup();
+  }
+});
+
+function workerLogs(trial: string): string[] {
+  return readdirSync(trial).filter((n) => /^worker_\d+\.log$/.test(n));
+}
