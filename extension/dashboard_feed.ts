@@ -3,7 +3,17 @@
  * metric histories as they load (merged with points the store got meanwhile), then deltas
  * of the trials and points that changed. No vscode import, so it is tested in plain Node.
  */
-import type { DashboardExperiment, ExtensionToDashboard, PointColumns, PointsByTrial, TimelineEvent } from '../protocol/dashboard_messages';
+import {
+  isDelivered,
+  markDelivered,
+  noRowsDelivered,
+  type DashboardExperiment,
+  type DeliveredRows,
+  type ExtensionToDashboard,
+  type PointColumns,
+  type PointsByTrial,
+  type TimelineEvent,
+} from '../protocol/dashboard_messages';
 import type { ExperimentSummary, MetricPoint, TrialSummary } from '../protocol/runtime_api';
 
 /** The part of the store a feed reads. */
@@ -17,8 +27,16 @@ type Snapshot = Extract<ExtensionToDashboard, { type: 'snapshot' }>;
 type History = Extract<ExtensionToDashboard, { type: 'history' }>;
 type Delta = Extract<ExtensionToDashboard, { type: 'delta' }>;
 
-function lastTs(points: readonly MetricPoint[]): number {
-  return points.length ? points[points.length - 1].ts : -Infinity;
+function deliveredBy(points: readonly MetricPoint[], mark = noRowsDelivered()): DeliveredRows {
+  for (const p of points) markDelivered(mark, p.ts, p.iteration, p.timeTotalS);
+  return mark;
+}
+
+/** Rows arrive in order, so the undelivered ones are a tail: found from the end, in time with the new rows. */
+function undelivered(points: readonly MetricPoint[], mark: DeliveredRows): MetricPoint[] {
+  let start = points.length;
+  while (start > 0 && !isDelivered(mark, points[start - 1].ts, points[start - 1].iteration, points[start - 1].timeTotalS)) start--;
+  return points.slice(start);
 }
 
 /** MetricPoint rows as the columns the dashboard messages carry (null where a row lacks a metric). */
@@ -32,15 +50,14 @@ export function toColumns(points: readonly MetricPoint[]): PointColumns {
 
 /** A loaded history, plus the live points that arrived after its last row. */
 export function mergeHistory(history: readonly MetricPoint[], live: readonly MetricPoint[]): MetricPoint[] {
-  const last = lastTs(history);
-  return [...history, ...live.filter((p) => p.ts > last)];
+  return [...history, ...undelivered(live, deliveredBy(history))];
 }
 
 export class DashboardFeed {
   private sentSummary: ExperimentSummary | undefined;
   private readonly sentTrials = new Map<string, TrialSummary>();
-  /** Timestamp of the last point sent, per trial. */
-  private readonly sentUpTo = new Map<string, number>();
+  /** Where the rows sent end, per trial. */
+  private readonly sentRows = new Map<string, DeliveredRows>();
 
   constructor(
     readonly experimentPath: string,
@@ -54,7 +71,7 @@ export class DashboardFeed {
     const trials = this.source.trialsOf(this.experimentPath);
     this.sentSummary = summary;
     this.sentTrials.clear();
-    this.sentUpTo.clear();
+    this.sentRows.clear();
     for (const t of trials) this.sentTrials.set(t.id, t);
     return { type: 'snapshot', experiment: { ...facts, summary }, trials, timeline, now };
   }
@@ -65,7 +82,7 @@ export class DashboardFeed {
     for (const [id, history] of loaded) {
       const merged = mergeHistory(history, this.source.points(this.experimentPath, id));
       points[id] = toColumns(merged);
-      this.sentUpTo.set(id, lastTs(merged));
+      this.sentRows.set(id, deliveredBy(merged));
     }
     return { type: 'history', points, pending };
   }
@@ -83,12 +100,11 @@ export class DashboardFeed {
         delta.trials.push(t);
         this.sentTrials.set(t.id, t);
       }
-      const points = this.source.points(this.experimentPath, t.id);
-      const upTo = this.sentUpTo.get(t.id) ?? -Infinity;
-      if (lastTs(points) > upTo) {
-        const fresh = points.filter((p) => p.ts > upTo);
+      const sent = this.sentRows.get(t.id) ?? noRowsDelivered();
+      const fresh = undelivered(this.source.points(this.experimentPath, t.id), sent);
+      if (fresh.length) {
         delta.points[t.id] = toColumns(fresh);
-        this.sentUpTo.set(t.id, lastTs(fresh));
+        this.sentRows.set(t.id, deliveredBy(fresh, sent));
       }
     }
     const empty = !delta.summary && delta.trials.length === 0 && Object.keys(delta.points).length === 0 && timeline.length === 0;

@@ -92,6 +92,8 @@ class DashboardPanel {
   private ready = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing = false;
+  /** A change arrived while a flush was reading the journal: flush again after it, or the run's last rows wait for a change that never comes. */
+  private flushAgain = false;
   private disposed = false;
 
   constructor(
@@ -196,7 +198,11 @@ class DashboardPanel {
   }
 
   private async flush(): Promise<void> {
-    if (!this.ready || !this.timeline || this.flushing) return;
+    if (!this.ready || !this.timeline) return;
+    if (this.flushing) {
+      this.flushAgain = true;
+      return;
+    }
     this.flushing = true;
     try {
       const generation = this.generation;
@@ -208,6 +214,10 @@ class DashboardPanel {
       this.deps.log.warn(`dashboard: could not read the journal of ${this.experimentPath}: ${(e as Error).message}`);
     } finally {
       this.flushing = false;
+      if (this.flushAgain) {
+        this.flushAgain = false;
+        this.scheduleFlush();
+      }
     }
   }
 

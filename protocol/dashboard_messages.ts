@@ -48,6 +48,38 @@ export interface PointColumns {
   values: Record<string, Array<number | null>>;
 }
 
+/**
+ * Which of a trial's rows were delivered. Results carry whole seconds (Ray's `timestamp`),
+ * so one second holds many rows of a fast trial and the timestamp alone cannot say where
+ * delivery stopped: the mark keeps the last second delivered and the rows of that second
+ * (by iteration and time_total_s), so a later batch of the same second is neither dropped
+ * nor doubled (issue 15). Rows of one trial arrive in order.
+ */
+export interface DeliveredRows {
+  ts: number;
+  rowsAtTs: Set<string>;
+}
+
+export function noRowsDelivered(): DeliveredRows {
+  return { ts: -Infinity, rowsAtTs: new Set() };
+}
+
+function rowOfSecond(iteration: number, timeTotalS: number): string {
+  return `${iteration}/${timeTotalS}`;
+}
+
+export function isDelivered(mark: DeliveredRows, ts: number, iteration: number, timeTotalS: number): boolean {
+  return ts < mark.ts || (ts === mark.ts && mark.rowsAtTs.has(rowOfSecond(iteration, timeTotalS)));
+}
+
+export function markDelivered(mark: DeliveredRows, ts: number, iteration: number, timeTotalS: number): void {
+  if (ts > mark.ts) {
+    mark.ts = ts;
+    mark.rowsAtTs.clear();
+  }
+  if (ts === mark.ts) mark.rowsAtTs.add(rowOfSecond(iteration, timeTotalS));
+}
+
 /** Metric points per trial id, as columns. */
 export type PointsByTrial = Record<string, PointColumns>;
 

@@ -3,7 +3,16 @@
  * replaces it, histories replace one trial's points, deltas patch it. It records what
  * changed, so the views redraw only that, at their own pace.
  */
-import type { DashboardExperiment, ExtensionToDashboard, PointColumns, TimelineEvent } from '../../protocol/dashboard_messages';
+import {
+  isDelivered,
+  markDelivered,
+  noRowsDelivered,
+  type DashboardExperiment,
+  type DeliveredRows,
+  type ExtensionToDashboard,
+  type PointColumns,
+  type TimelineEvent,
+} from '../../protocol/dashboard_messages';
 import type { TrialSummary } from '../../protocol/runtime_api';
 
 export interface DataChanges {
@@ -77,14 +86,15 @@ export class DashboardData {
     }
   }
 
-  /** A row at or before the last one's timestamp was already delivered (history and live overlap). */
+  /** A row already delivered is skipped (history and live overlap); rows of the same second are not all the same row. */
   private append(id: string, fresh: PointColumns): void {
     let list = this.points.get(id);
     if (!list) this.points.set(id, (list = { iteration: [], timeTotalS: [], ts: [], values: {} }));
-    const last = list.ts.length ? list.ts[list.ts.length - 1] : -Infinity;
+    const have = deliveredTail(list);
     const before = list.ts.length;
     for (let i = 0; i < fresh.ts.length; i++) {
-      if (fresh.ts[i] <= last) continue;
+      if (isDelivered(have, fresh.ts[i], fresh.iteration[i], fresh.timeTotalS[i])) continue;
+      markDelivered(have, fresh.ts[i], fresh.iteration[i], fresh.timeTotalS[i]);
       list.iteration.push(fresh.iteration[i]);
       list.timeTotalS.push(fresh.timeTotalS[i]);
       list.ts.push(fresh.ts[i]);
@@ -116,4 +126,14 @@ export class DashboardData {
     if (summary && !summary.live) return summary.endedAt ?? Math.max(this.clock.remote, summary.startedAt);
     return this.clock.remote + (localNow - this.clock.local) / 1000;
   }
+}
+
+/** The mark of rows a trial's columns hold: its last second and the rows of that second. */
+function deliveredTail(list: PointColumns): DeliveredRows {
+  const mark = noRowsDelivered();
+  const n = list.ts.length;
+  let i = n;
+  while (i > 0 && list.ts[i - 1] === list.ts[n - 1]) i--;
+  for (; i < n; i++) markDelivered(mark, list.ts[i], list.iteration[i], list.timeTotalS[i]);
+  return mark;
 }

@@ -27,6 +27,15 @@ describe('the page’s copy of an experiment', () => {
     assert.equal(data.pendingHistories, 1);
   });
 
+  it('rows that share a second with rows already drawn are appended, and a row delivered twice is kept once', () => {
+    const data = new DashboardData();
+    data.apply({ type: 'snapshot', experiment: experiment(), trials: [trial('a')], timeline: [], now: 200 }, 0);
+    const second = (iterations: number[]) => ({ iteration: iterations, timeTotalS: iterations.map((i) => i * 0.01), ts: iterations.map(() => 1000), values: { loss: iterations.map((i) => 1 / i) } });
+    data.apply({ type: 'history', points: { a: second([1, 2]) }, pending: 0 }, 0);
+    data.apply({ type: 'delta', trials: [], points: { a: second([2, 3, 4]) }, timeline: [], now: 201 }, 0);
+    assert.deepEqual(data.points.get('a')!.iteration, [1, 2, 3, 4]);
+  });
+
   it('a metric first reported by a later row leaves the earlier rows without it', () => {
     const data = new DashboardData();
     data.apply({ type: 'snapshot', experiment: experiment(), trials: [trial('a')], timeline: [], now: 200 }, 0);

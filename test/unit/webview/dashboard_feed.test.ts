@@ -62,6 +62,31 @@ describe('what a dashboard is sent', () => {
     assert.equal(feed.delta([], 201), undefined);
   });
 
+  it('rows of one second that reach the store in two batches are all sent, each once', () => {
+    const store = storeWith();
+    const feed = new DashboardFeed('/exp', store);
+    feed.snapshot(facts, [], 200);
+    // Results carry whole seconds: a fast trial reports many rows within one.
+    const second = (iterations: number[]) => iterations.map((iteration) => ({ iteration, timeTotalS: iteration * 0.01, ts: 1000, values: { loss: 1 / iteration } }));
+    store.apply({ experiments: [], trials: [], points: { [trialKey('/exp', 'a')]: second([1, 2, 3]) } });
+    assert.deepEqual(feed.delta([], 201)!.points.a.iteration, [1, 2, 3]);
+    store.apply({ experiments: [], trials: [], points: { [trialKey('/exp', 'a')]: second([4, 5]) } });
+    assert.deepEqual(feed.delta([], 202)?.points.a?.iteration, [4, 5]);
+    assert.equal(feed.delta([], 203), undefined, 'nothing is sent twice');
+  });
+
+  it('a history read while rows of its last second were still on their way is completed by them, not cut at that second', () => {
+    const store = storeWith();
+    const feed = new DashboardFeed('/exp', store);
+    feed.snapshot(facts, [], 200);
+    const row = (iteration: number) => ({ iteration, timeTotalS: iteration * 0.01, ts: 1000, values: { loss: 1 / iteration } });
+    store.apply({ experiments: [], trials: [], points: { [trialKey('/exp', 'a')]: [row(3), row(4)] } });
+    const history = feed.history(new Map([['a', [row(1), row(2), row(3)]]]), 0);
+    assert.deepEqual(history.points.a.iteration, [1, 2, 3, 4]);
+    store.apply({ experiments: [], trials: [], points: { [trialKey('/exp', 'a')]: [row(5)] } });
+    assert.deepEqual(feed.delta([], 201)?.points.a?.iteration, [5]);
+  });
+
   it('merging keeps history rows and adds only later live ones', () => {
     assert.deepEqual(mergeHistory(points([1, 2], undefined, 10), points([2, 3], undefined, 11)).map((p) => p.ts), [10, 11, 12]);
   });

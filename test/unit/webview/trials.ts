@@ -22,7 +22,7 @@ export function trial(id: string, patch: Partial<TrialSummary> = {}): TrialSumma
 export function points(iterations: number[], values?: number[], startTs = 1000): MetricPoint[] {
   return iterations.map((iteration, i) => ({
     iteration,
-    timeTotalS: i + 1,
+    timeTotalS: iteration,
     ts: startTs + i,
     values: { loss: values ? values[i] : 1 / iteration },
   }));
