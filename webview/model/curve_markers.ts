@@ -14,13 +14,14 @@ export interface CurveMarker {
   text: string;
 }
 
-/** The standing row at `iteration` (with a value of `metric`), else the last one before it, else the first. */
-function rowAt(columns: PointColumns, current: readonly number[], iteration: number, metric: string): number | undefined {
+/** The standing row at `iteration` (with a value of `metric`); with `orBefore`, else the last one before it, else the first. */
+function rowAt(columns: PointColumns, current: readonly number[], iteration: number, metric: string, orBefore: boolean): number | undefined {
   let found: number | undefined;
   for (const row of current) {
     if (valueAt(columns, metric, row) === undefined) continue;
-    if (columns.iteration[row] <= iteration || found === undefined) found = row;
-    if (columns.iteration[row] >= iteration) break;
+    if (columns.iteration[row] === iteration) return row;
+    if (orBefore && (columns.iteration[row] < iteration || found === undefined)) found = row;
+    if (columns.iteration[row] > iteration) break;
   }
   return found;
 }
@@ -41,8 +42,10 @@ function earlyStops(trial: TrialSummary): Array<{ iteration: number; text: strin
 /** `current`: the indices of the trial's standing rows. */
 export function curveMarkers(trial: TrialSummary, columns: PointColumns, current: readonly number[], metric: string, axis: XAxis): CurveMarker[] {
   const markers: CurveMarker[] = [];
+  // A stop sits on the result it was decided on, or waits for it to arrive; a restore from
+  // scratch (iteration 0) has no row of its own and sits on the first.
   const place = (iteration: number, kind: CurveMarker['kind'], text: string) => {
-    const row = rowAt(columns, current, iteration, metric);
+    const row = rowAt(columns, current, iteration, metric, kind === 'restore');
     if (row !== undefined) markers.push({ x: xColumn(columns, axis)[row], y: valueAt(columns, metric, row)!, trialId: trial.id, kind, text });
   };
   for (const r of trial.restores) place(r.iteration, 'restore', restoreText(r));

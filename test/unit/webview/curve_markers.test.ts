@@ -30,6 +30,13 @@ describe('curve markers', () => {
     assert.deepEqual([m.kind, m.x, m.text], ['stop', 4, 'stopped early: stopped by ASHA at rung 4']);
   });
 
+  it('an early stop whose judged row has not arrived yet is not drawn on an earlier row', () => {
+    const t = trial('t2', { stoppedEarly: true, decisions: [{ ts: 1, iteration: 9, kind: 'stop', reason: 'stopped by ASHA at rung 9' }] });
+    assert.deepEqual(curveMarkers(t, columns([1, 2, 3, 4, 5, 6]), [0, 1, 2, 3, 4, 5], 'loss', 'training_iteration'), []);
+    const [m] = curveMarkers(t, columns([1, 2, 3, 4, 5, 6, 7, 8, 9]), [0, 1, 2, 3, 4, 5, 6, 7, 8], 'loss', 'training_iteration');
+    assert.equal(m.x, 9);
+  });
+
   it('reaching max_t is a normal end and gets no early-stop marker', () => {
     const t = trial('t3', { decisions: [{ ts: 1, iteration: 8, kind: 'stop', reason: 'reached max_t 8' }] });
     assert.deepEqual(curveMarkers(t, columns([1, 8]), [0, 1], 'loss', 'training_iteration'), []);
