@@ -80,13 +80,14 @@ export class MedianStoppingScheduler implements TrialScheduler {
     return { action: kind, reason };
   }
 
-  /** The final result counts once: when the Tuner already passed it to onTrialResult, it is not added again. */
+  /**
+   * Ray appends the last result at completion even when onTrialResult already saw it, so a
+   * finished trial's final result weighs twice in its running mean; so does it here.
+   */
   onTrialComplete(trial: SchedulerTrial, result: Record<string, unknown> | undefined): void {
     const time = resultNumber(result, this.options.time_attr);
     const value = resultNumber(result, this.options.metric);
     if (time === undefined || value === undefined) return;
-    const last = this.points.get(trial.id)?.at(-1);
-    if (last && last[0] === time) return;
     this.append(trial.id, [time, value]);
   }
 

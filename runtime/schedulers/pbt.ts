@@ -26,7 +26,7 @@ export interface PbtOptions {
 }
 
 export const PBT_DEFAULTS: PbtOptions = {
-  time_attr: 'training_iteration',
+  time_attr: 'time_total_s',
   perturbation_interval: 60,
   burn_in_period: 0,
   hyperparam_mutations: {},

@@ -1,9 +1,14 @@
 /** Reading the numbers a scheduler compares out of a result, and writing them in reasons. */
 import { metricNumber } from '../report/metric_value';
 
-/** The number under `key`, NaN included; undefined when it is missing or not numeric. */
+/**
+ * The number under `key`, NaN included; undefined when it is missing or not numeric. A boolean
+ * reads as 1 or 0, since Ray compares it as Python does (True * 1.0 == 1.0).
+ */
 export function resultNumber(result: Record<string, unknown> | undefined, key: string): number | undefined {
-  return result === undefined ? undefined : metricNumber(result[key]);
+  if (result === undefined) return undefined;
+  const value = result[key];
+  return typeof value === 'boolean' ? Number(value) : metricNumber(value);
 }
 
 /** Four significant digits, without trailing zeros: 0.725, 0.71, 1235000, NaN. */

@@ -6,6 +6,7 @@ import type { Rng } from '../search/rng';
 import type { SchedulerSpec } from '../../protocol/spec';
 import { readOptions, requireOption } from './scheduler_options';
 import { nanPercentile } from './nanpercentile';
+import { roundedLog } from './rounded_log';
 
 export interface AshaOptions {
   time_attr: string;
@@ -43,15 +44,14 @@ export interface Rung {
 }
 
 /**
- * Milestones of bracket `s`, highest first: grace_period * rf^(k + s). Ray counts them with a
- * float log, which drops the top rung at some exact powers (243 = 3^5); counting by
- * multiplication keeps it. That rung equals max_t, where a trial is stopped before it is judged.
+ * Milestones of bracket `s`, highest first: grace_period * rf^(k + s). The count is Ray's,
+ * int(log(max_t / grace_period) / log(rf) - s + 1) in doubles, so at an exact power of rf the
+ * top rung (at max_t) is there exactly when Ray has it: at 64 = 4^3, not at 243 = 3^5. It
+ * matters with stop_last_trials false, when a trial reaching max_t is judged there.
  */
 export function milestones(options: AshaOptions, s: number): number[] {
   const { grace_period: grace, max_t: maxT, reduction_factor: rf } = options;
-  let count = 0;
-  while (grace * rf ** count <= maxT * (1 + 1e-12)) count++;
-  const rungs = Math.max(0, count - s);
+  const rungs = Math.max(0, Math.trunc(roundedLog(maxT / grace) / roundedLog(rf) - s + 1));
   return Array.from({ length: rungs }, (_, i) => grace * rf ** (rungs - 1 - i + s));
 }
 

@@ -47,10 +47,16 @@ export interface SchedulerEvent {
 /** What the Tuner knows and a scheduler cannot see, given with each result. */
 export interface ResultContext {
   /**
-   * Some other trial is PENDING or PAUSED, waiting for resources. Ray's median stopping rule
-   * and PBT then pause ("yield") the reporting trial so the population takes turns.
+   * Some other trial is PENDING (for whatever reason: resources, max_concurrent_trials) or
+   * PAUSED. Ray's median stopping rule and PBT then pause ("yield") the reporting trial so
+   * the population takes turns.
    */
   trialsWaiting: boolean;
+}
+
+/** The context of a result of `reportingId`, from the statuses of every trial (Ray looks at them all). */
+export function resultContext(reportingId: string, trials: ReadonlyArray<{ id: string; status: string }>): ResultContext {
+  return { trialsWaiting: trials.some((t) => t.id !== reportingId && (t.status === 'PENDING' || t.status === 'PAUSED')) };
 }
 
 export interface TrialScheduler {

@@ -9,7 +9,7 @@ import type { TrialGrant, TrialStatus } from '../../protocol/trial';
 import { admissionStep, rayModeStall, type AdmissionStep } from '../resources/admission_plan';
 import { MachineLedger, type TrialLedger } from '../resources/machine_ledger';
 import { createScheduler } from '../schedulers/create_scheduler';
-import type { SchedulerDecision, SchedulerTrial, TrialScheduler } from '../schedulers/trial_scheduler';
+import { resultContext, type SchedulerDecision, type SchedulerTrial, type TrialScheduler } from '../schedulers/trial_scheduler';
 import { createSearcher } from '../search/create_searcher';
 import type { Searcher } from '../search/searcher';
 import { writeFileAtomic } from '../storage/atomic_write';
@@ -585,7 +585,7 @@ export class Tuner extends EventEmitter {
         ? { action: 'stop', reason: stopReason }
         : trial.extendTo !== undefined
           ? { action: 'continue' }
-          : this.scheduler.onTrialResult(this.schedulerView(trial), row, { trialsWaiting: this.trials.some((t) => t.status === 'PENDING' && t.waitingReason !== undefined) });
+          : this.scheduler.onTrialResult(this.schedulerView(trial), row, resultContext(trial.id, this.trials));
       this.journalSchedulerEvents();
       ack(checkpointName, decision.action !== 'continue');
       if (decision.action !== 'continue') this.act(trial, driver, decision);

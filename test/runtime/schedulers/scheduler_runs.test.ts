@@ -114,6 +114,7 @@ tune_config:
   seed: 3
   scheduler:
     type: pbt
+    time_attr: training_iteration
     perturbation_interval: 3
     quantile_fraction: 0.25
     resample_probability: 0.0

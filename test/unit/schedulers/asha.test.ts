@@ -20,8 +20,42 @@ test('rung milestones for grace_period 1, max_t 100 and reduction_factor 4 are 6
   assert.deepEqual(asha().milestones(), [[64, 16, 4, 1]]);
 });
 
-test('counting rungs by multiplication keeps the top rung at an exact power, 243 = 3^5', () => {
-  assert.deepEqual(asha({ max_t: 243, reduction_factor: 3 }).milestones(), [[243, 81, 27, 9, 3, 1]]);
+test('at an exact power of the reduction factor the rungs are Ray’s: a top rung at 64 = 4^3, none at 243 = 3^5 or 1000 = 10^3', () => {
+  // Ray: int(np.log(max_t / grace_period) / np.log(rf) - s + 1), which rounds 243 and 1000 down.
+  assert.deepEqual(asha({ max_t: 64, stop_last_trials: false }).milestones(), [[64, 16, 4, 1]]);
+  assert.deepEqual(asha({ max_t: 243, reduction_factor: 3, stop_last_trials: false }).milestones(), [[81, 27, 9, 3, 1]]);
+  assert.deepEqual(asha({ max_t: 1000, reduction_factor: 10, stop_last_trials: false }).milestones(), [[100, 10, 1]]);
+  assert.deepEqual(asha({ max_t: 125, reduction_factor: 5, brackets: 2 }).milestones(), [[125, 25, 5, 1], [125, 25, 5]]);
+});
+
+test('with stop_last_trials false and max_t 243 = 3^5, a trial reaching 243 is not judged there, as in Ray', () => {
+  const scheduler = asha({ max_t: 243, reduction_factor: 3, stop_last_trials: false });
+  for (const [i, value] of [0.9, 0.8, 0.7].entries()) {
+    scheduler.onTrialAdd(trial(i));
+    scheduler.onTrialResult(trial(i), at(243, value));
+  }
+  scheduler.drainEvents();
+  scheduler.onTrialAdd(trial(3));
+  assert.equal(scheduler.onTrialResult(trial(3), at(81, 0.95)).action, 'continue');
+  // Judged at 81 already: Ray has no higher rung, so a poor value at 243 never stops it.
+  assert.equal(scheduler.onTrialResult(trial(3), at(243, 0.1)).action, 'continue');
+  assert.deepEqual(scheduler.drainEvents().map((e) => e.detail?.rung), [81]);
+});
+
+test('a boolean metric is compared as 1 and 0, as Ray compares it', () => {
+  const scheduler = asha();
+  assert.deepEqual(
+    [true, true, true, true].map((value, i) => {
+      scheduler.onTrialAdd(trial(i));
+      return scheduler.onTrialResult(trial(i), { training_iteration: 1, acc: value }).action;
+    }),
+    ['continue', 'continue', 'continue', 'continue'],
+  );
+  scheduler.onTrialAdd(trial(4));
+  assert.deepEqual(scheduler.onTrialResult(trial(4), { training_iteration: 1, acc: false }), {
+    action: 'stop',
+    reason: 'stopped by ASHA at rung 1: acc 0 < cutoff 1',
+  });
 });
 
 test('a rung holding 0.5, 0.6, 0.7 and 0.8 has cutoff 0.725 with reduction_factor 4, so 0.72 is stopped', () => {

@@ -111,10 +111,10 @@ test('a trial without a result between grace_period and the time judged is not a
   assert.deepEqual(actions(report(scheduler, 2, [[30, 0.1]])), ['continue']);
 });
 
-test('the final result passed again at completion counts once', () => {
+test('a finished trial’s final result, passed again at completion, counts twice as in Ray', () => {
   const scheduler = medianRule({ min_samples_required: 1 });
   report(scheduler, 0, [[20, 0.4], [30, 0.8]]);
   scheduler.onTrialComplete(trial(0), { time_total_s: 30, acc: 0.8 });
-  // t0's mean at 30 is 0.6; counted twice, 0.8 would make it 0.667 and stop t1.
-  assert.deepEqual(actions(report(scheduler, 1, [[30, 0.62]])), ['continue']);
+  // Ray's running mean of t0 at 30 is mean(0.4, 0.8, 0.8) = 0.667, which stops t1 at 0.62.
+  assert.deepEqual(actions(report(scheduler, 1, [[30, 0.62]])), ['stop']);
 });

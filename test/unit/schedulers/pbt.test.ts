@@ -7,7 +7,7 @@ import { at, trial, tuneConfig } from './population';
 const MUTATIONS = { train_loop_config: { lr: { loguniform: [1e-4, 1e-1] }, batch_size: [16, 32, 64] } };
 
 function pbt(options: Record<string, unknown> = {}, seed = 0): PbtScheduler {
-  const config = tuneConfig({ type: 'pbt', perturbation_interval: 4, hyperparam_mutations: MUTATIONS, ...options });
+  const config = tuneConfig({ type: 'pbt', time_attr: 'training_iteration', perturbation_interval: 4, hyperparam_mutations: MUTATIONS, ...options });
   return new PbtScheduler(config.scheduler, config, seed);
 }
 
@@ -126,6 +126,17 @@ test('when trials wait for resources a trial pauses at its perturbation, and the
   assert.deepEqual(scheduler.choosePaused([member(1), member(0)], false), {});
   assert.equal(scheduler.choosePaused([member(1), member(0)], true).resume?.id, 't0');
   assert.equal(scheduler.onTrialResult(member(2), at(4, 0.7)).action, 'continue');
+});
+
+test('PBT measures progress in time_total_s by default, as Ray does', () => {
+  const config = tuneConfig({ type: 'pbt', perturbation_interval: 30, hyperparam_mutations: MUTATIONS });
+  const scheduler = new PbtScheduler(config.scheduler, config, 0);
+  assert.equal(scheduler.options.time_attr, 'time_total_s');
+  for (let i = 0; i < 4; i++) scheduler.onTrialAdd(member(i));
+  for (let i = 1; i < 4; i++) scheduler.onTrialResult(member(i), { training_iteration: 3, time_total_s: 30, acc: 0.1 * (i + 1) });
+  // Iteration 40 but only 20 s of training: not yet perturbation_interval (30 s).
+  assert.equal(scheduler.onTrialResult(member(0), { training_iteration: 40, time_total_s: 20, acc: 0.01 }).action, 'continue');
+  assert.equal(scheduler.onTrialResult(member(0), { training_iteration: 41, time_total_s: 30, acc: 0.01 }).action, 'exploit');
 });
 
 test('PBT without hyperparam_mutations is refused with the key to set', () => {

@@ -10,7 +10,7 @@ const cases = [
   { name: 'asha', scheduler: { type: 'asha', max_t: 27, reduction_factor: 3, brackets: 2 }, expect: /"action":"stop"/ },
   { name: 'asha_promote', scheduler: { type: 'asha_promote', max_t: 27, reduction_factor: 3 }, expect: /"kind":"promote"/ },
   { name: 'median_stopping', scheduler: { type: 'median_stopping', time_attr: 'training_iteration', grace_period: 3, hard_stop: false }, expect: /"action":"pause"/ },
-  { name: 'pbt', scheduler: { type: 'pbt', perturbation_interval: 3, hyperparam_mutations: MUTATIONS }, expect: /"action":"exploit"/ },
+  { name: 'pbt', scheduler: { type: 'pbt', time_attr: 'training_iteration', perturbation_interval: 3, hyperparam_mutations: MUTATIONS }, expect: /"action":"exploit"/ },
 ];
 
 for (const c of cases) {
