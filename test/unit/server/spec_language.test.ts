@@ -21,7 +21,7 @@ function labels(text: string, flavour: 'yaml' | 'json' = 'yaml'): string[] {
 
 describe('spec completion', () => {
   it('offers the top-level keys at the start of a line, without the ones already there', () => {
-    assert.deepEqual(labels('trainer:\n  command: [python3, train.py]\n|'), ['param_space', 'tune_config', 'run_config', 'resources']);
+    assert.deepEqual(labels('trainer:\n  command: [python3, train.py]\n|'), ['param_space', 'tune_config', 'run_config', 'backend', 'resources']);
   });
 
   it('offers the keys of the mapping the cursor is indented into, with the schema description', () => {
