@@ -3,14 +3,17 @@
  * machine's capacity and ledger (local), or the cluster's checks, a preflight job, a queue
  * ledger and a job launcher (slurm). Both shells (CLI and daemon) start Tuners through this.
  */
+import { readFileSync } from 'node:fs';
 import type { ExperimentSpec } from '../../protocol/spec';
+import { SpecError } from '../spec/spec_error';
+import { readSpecSource } from '../spec/yaml_source';
 import { checkRequestsFit, ImpossibleRequestError, machineFor } from '../cli/machine';
 import type { TrialLedger } from '../resources/machine_ledger';
 import { driverEntry } from '../tuner/driver_pool';
 import type { LauncherFactory } from '../tuner/trial_launcher';
 import type { Capacity } from '../tuner/tuner';
 import { resolveWorkerCommand } from '../tuner/worker_command';
-import { choosePartition, clusterProblems } from './slurm/cluster_fit';
+import { choosePartition, clusterProblems, type ClusterProblem } from './slurm/cluster_fit';
 import { runPreflight } from './slurm/preflight';
 import { SlurmCommands } from './slurm/slurm_commands';
 import { SlurmLauncher } from './slurm/slurm_launcher';
@@ -45,7 +48,7 @@ export async function prepareBackend(spec: ExperimentSpec, options: PrepareOptio
   await commands.check();
   const partitions = await commands.partitions();
   const problems = clusterProblems(spec, backend, partitions);
-  if (problems.length) throw new ImpossibleRequestError(`${spec.file}: ${problems.map((p) => p.message).join('; ')}`);
+  if (problems.length) throw located(spec, problems);
   const partition = choosePartition(backend, partitions) as Exclude<ReturnType<typeof choosePartition>, { message: string }>;
   const node = backend.node ?? process.execPath;
   const entry = driverEntry();
@@ -61,4 +64,16 @@ export async function prepareBackend(spec: ExperimentSpec, options: PrepareOptio
     ledger: new QueueLedger(),
     launcher: (hooks) => new SlurmLauncher({ spec, backend, commands, node, driverEntry: entry }, hooks),
   };
+}
+
+/** Cluster problems placed at their spec line, as every other spec problem is. */
+function located(spec: ExperimentSpec, problems: ClusterProblem[]): Error {
+  let text: string;
+  try {
+    text = readFileSync(spec.file, 'utf8');
+  } catch {
+    return new ImpossibleRequestError(`${spec.file}: ${problems.map((p) => p.message).join('; ')}`);
+  }
+  const { locator } = readSpecSource(text, spec.file);
+  return new SpecError(problems.map((p) => locator.place(p)));
 }

@@ -2,6 +2,7 @@ import { closestName } from '../spec/did_you_mean';
 import { SpecError } from '../spec/spec_error';
 import { fileErrorWords, isUserFileError } from '../spec/wording';
 import { parseArgs, UsageError, type CommandShape } from './args';
+import { clusterCommand } from './commands/cluster';
 import { gpusCommand } from './commands/gpus';
 import { planCommand } from './commands/plan';
 import { extendCommand } from './commands/extend';
@@ -23,6 +24,7 @@ Commands:
   validate SPEC              check a spec; print the trials and what each requests
   plan SPEC                  dry run: which trials would run at once, which wait and why
   gpus [--json]              show the detected CPUs, memory and GPUs
+  cluster [--json]           show the Slurm cluster (partitions, nodes, GPUs) and Tunekit's jobs
 
 Exit codes: 0 success, 1 a trial or the experiment failed, 2 bad input, 130 interrupted.`;
 
@@ -46,6 +48,7 @@ const COMMANDS: Record<string, CommandShape & { run: typeof runCommand }> = {
   validate: { run: validateCommand, positionals: 1, flags: { ...HELP }, usage: 'usage: tunekit validate SPEC' },
   plan: { run: planCommand, positionals: 1, flags: { ...HELP }, usage: 'usage: tunekit plan SPEC' },
   gpus: { run: gpusCommand, positionals: 0, flags: { ...HELP, json: { type: 'boolean' } }, usage: 'usage: tunekit gpus [--json]' },
+  cluster: { run: clusterCommand, positionals: 0, flags: { ...HELP, json: { type: 'boolean' } }, usage: 'usage: tunekit cluster [--json]' },
 };
 
 async function main(argv: string[]): Promise<number> {

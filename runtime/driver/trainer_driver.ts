@@ -1,5 +1,5 @@
 import type { DriverToTuner, GroupExit, TrialLaunch, TunerToDriver } from '../../protocol/driver';
-import { ReportServer } from '../report/report_server';
+import { ReportServer, type ReportServerOptions, type WorkerReport } from '../report/report_server';
 import { processStartTime } from '../tuner/process_identity';
 import { freeLoopbackPort } from './free_port';
 import { HangWatch } from './hang_watch';
@@ -67,11 +67,11 @@ export class TrainerDriver {
     const barrier = new ReportBarrier(launch.grant.workers.length, (round) => this.relayRound(launch.trialId, round));
     this.barrier = barrier;
     try {
-      this.server = await ReportServer.listen({
-        socketPath: launch.reportSocket,
+      const tcpHost = /^tcp:\/\/(.+):0$/.exec(launch.reportSocket)?.[1];
+      const serverOptions: Omit<ReportServerOptions, 'socketPath'> = {
         token: launch.reportToken,
         worldSize: launch.grant.workers.length,
-        onReport: (r) => {
+        onReport: (r: WorkerReport) => {
           this.hangWatch?.reported(r.rank);
           const answered = () => this.hangWatch?.answered(r.rank);
           return new Promise((resolve, reject) =>
@@ -90,9 +90,14 @@ export class TrainerDriver {
             }),
           );
         },
-        onConnect: (rank) => this.hangWatch?.connected(rank),
-        onRejected: (what) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
-      });
+        onConnect: (rank: number) => this.hangWatch?.connected(rank),
+        onRejected: (what: string) => this.send({ type: 'rejected', trialId: launch.trialId, what }),
+      };
+      // `tcp://host:0` asks for TCP (a trial spread over cluster nodes); the workers get the real port.
+      this.server = tcpHost
+        ? await ReportServer.listenTcp(tcpHost, serverOptions)
+        : await ReportServer.listen({ socketPath: launch.reportSocket, ...serverOptions });
+      launch = { ...launch, reportSocket: this.server.socketPath };
       const masterPort = await freeLoopbackPort();
       const group = startWorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank, failed) => barrier.rankExited(rank, failed));
       this.group = group;

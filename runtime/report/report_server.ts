@@ -1,4 +1,4 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { chmodSync, lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { DEFAULT_MAX_LINE_BYTES } from '../../protocol/report';
@@ -92,12 +92,33 @@ export class ReportServer {
     return new ReportServer(server, opts);
   }
 
+  /**
+   * For a trial whose ranks are on several cluster nodes, where no Unix socket reaches them all:
+   * TCP on one address of this node (never the wildcard), a free port, the same token and
+   * protocol. The address workers get is `tcp://host:port` in TUNEKIT_REPORT_SOCKET.
+   */
+  static async listenTcp(host: string, opts: Omit<ReportServerOptions, 'socketPath'>): Promise<ReportServer> {
+    if (opts.token === '') throw new Error('report token must not be empty');
+    if (host === '' || host === '0.0.0.0' || host === '::') throw new Error(`report address must name one interface, got "${host}"`);
+    const server = createServer({ pauseOnConnect: false });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = server.address() as AddressInfo;
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return new ReportServer(server, { ...opts, socketPath: `tcp://${shown}:${address.port}` });
+  }
+
   /** Closes the listener and every connection, and removes the socket file. */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
       clearInterval(this.logFlush);
       this.server.close(() => {
-        rmSync(this.opts.socketPath, { force: true });
+        if (!this.opts.socketPath.startsWith('tcp://')) rmSync(this.opts.socketPath, { force: true });
         this.log.flush();
         resolve();
       });

@@ -19,6 +19,7 @@ import { decodeSpecFile, MAX_SPEC_BYTES, sizeMessage, specTextProblem } from './
 import { fileErrorWords } from './wording';
 import { readSpecSource, type SpecSource } from './yaml_source';
 import { searchAlgProblems } from '../search/search_alg_problems';
+import { staticClusterProblems } from '../backends/slurm/cluster_fit';
 
 export interface ParsedSpec {
   /** Present only when no problem is an error. */
@@ -48,7 +49,7 @@ export interface CheckOptions {
 export async function checkSpecText(text: string, file: string, options: CheckOptions = {}): Promise<ParsedSpec> {
   const { spec, problems, source } = analyse(text, file);
   if (!spec || !source) return { spec, problems };
-  const found: PathProblem[] = [...setupProblems(spec), ...(options.onDisk === false ? [] : await pathProblems(spec))];
+  const found: PathProblem[] = [...setupProblems(spec), ...staticClusterProblems(spec), ...(options.onDisk === false ? [] : await pathProblems(spec))];
   if (options.hardware) {
     found.push(...fitProblems(spec, schedulableCapacity(options.hardware, spec.resources)));
   }

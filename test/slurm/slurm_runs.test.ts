@@ -66,9 +66,9 @@ test('a spec the cluster can never run is refused with one sentence before anyth
   try {
     const before = squeueAll().length;
     const cases: Array<[string, string, RegExp]> = [
-      ['partition', stepsSpec(dir, { name: 'p', backend: '  partition: nosuch' }), /no partition named "nosuch" \(it has: debug\)/],
-      ['fraction', stepsSpec(dir, { name: 'f', gpus: 0.5 }), /whole GPUs/],
-      ['too big', stepsSpec(dir, { name: 'b', workers: 5 }), /can never run on partition debug/],
+      ['partition', stepsSpec(dir, { name: 'p', backend: '  partition: nosuch' }), /partition\.tune\.yaml:\d+:\d+: backend\.partition: the cluster has no partition named "nosuch" \(it has: debug\)/],
+      ['fraction', stepsSpec(dir, { name: 'f', gpus: 0.5 }), /fraction\.tune\.yaml:\d+:\d+: .*whole GPUs/],
+      ['too big', stepsSpec(dir, { name: 'b', workers: 5 }), /too big\.tune\.yaml:\d+:\d+: trial \S+ can never run on partition debug/],
     ];
     for (const [label, spec, expected] of cases) {
       writeFileSync(join(dir, `${label}.tune.yaml`), spec);
@@ -82,6 +82,26 @@ test('a spec the cluster can never run is refused with one sentence before anyth
     assert.match(bare.stderr, /needs Slurm's sbatch on PATH/);
     assert.equal(squeueAll().length, before, 'nothing was submitted');
     assert.equal(liveTunekitJobs().length, 0);
+  } finally {
+    cleanup();
+  }
+});
+
+test('plan says which partitions a Slurm spec fits, and cluster shows partitions, nodes and GPUs', { skip: SKIP, timeout: 60_000 }, async () => {
+  const { dir, cleanup } = scratchDir({});
+  try {
+    writeFileSync(join(dir, 'plan.tune.yaml'), stepsSpec(dir, { name: 'plan', workers: 2, gpus: 1, config: '    x: {grid_search: [1, 2, 3]}' }));
+    const plan = await runCli(['plan', join(dir, 'plan.tune.yaml')]);
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /Submitted to: debug/);
+    assert.match(plan.stdout, /3 trial\(s\) of 2 worker\(s\) × 1 CPU, 1 GPU .*: fit debug/);
+    const cluster = await runCli(['cluster', '--json']);
+    assert.equal(cluster.code, 0, cluster.stderr);
+    const shown = JSON.parse(cluster.stdout);
+    assert.deepEqual(shown.nodes.map((n: { name: string; gpus: number }) => [n.name, n.gpus]), [['n1', 2], ['n2', 2]]);
+    assert.equal(shown.partitions[0].name, 'debug');
+    const text = await runCli(['cluster']);
+    assert.match(text.stdout, /debug \(default\)/);
   } finally {
     cleanup();
   }

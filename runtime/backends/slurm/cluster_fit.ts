@@ -22,9 +22,17 @@ export function choosePartition(backend: SlurmBackend, partitions: Partition[]):
   return partitions.find((p) => p.isDefault) ?? { path: ['backend'], message: `backend.partition is needed: the cluster has no default partition (it has: ${names})` };
 }
 
-/** Distinct worker shapes of the planned trials (scaling may be searched). */
-function gangs(spec: ExperimentSpec): Array<{ trialId: string; ntasks: number; CPU: number; GPU: number }> {
-  const seen = new Map<string, { trialId: string; ntasks: number; CPU: number; GPU: number }>();
+/** One trial's whole gang: its workers, each with the same resources. */
+export interface Gang {
+  trialId: string;
+  ntasks: number;
+  CPU: number;
+  GPU: number;
+}
+
+/** Distinct worker shapes of the planned trials (scaling may be searched), with a trial of each. */
+export function gangs(spec: ExperimentSpec): Gang[] {
+  const seen = new Map<string, Gang>();
   let planned;
   try {
     planned = plannedTrials(spec, 10_000).trials;
@@ -49,25 +57,33 @@ export function clusterProblems(spec: ExperimentSpec, backend: SlurmBackend, par
     problems.push({ path: ['backend', 'nodes'], message: `backend.nodes is ${backend.nodes}, but partition ${chosen.name} has ${chosen.nodes} node(s)` });
   }
   for (const gang of gangs(spec)) {
-    if (gang.GPU > 0 && !Number.isInteger(gang.GPU)) {
-      problems.push({
-        path: [...scaling, 'resources_per_worker', 'GPU'],
-        message: `trial ${gang.trialId} asks for ${gang.GPU} GPU per worker: on Slurm a worker holds whole GPUs (sharing one needs gres/shard); use 1 or more`,
-      });
-      continue;
-    }
-    const perNode = Math.ceil(gang.ntasks / backend.nodes);
-    const cpus = perNode * Math.max(1, Math.ceil(gang.CPU));
-    const gpus = perNode * gang.GPU;
-    if (cpus > chosen.cpusPerNode || gpus > chosen.gpusPerNode) {
-      problems.push({
-        path: scaling,
-        message:
-          `trial ${gang.trialId} can never run on partition ${chosen.name}: ${gang.ntasks} worker(s) on ${backend.nodes} node(s) need ` +
-          `${cpus} CPU and ${gpus} GPU on one node, and its nodes have ${chosen.cpusPerNode} CPU and ${chosen.gpusPerNode} GPU` +
-          (backend.nodes === 1 && gang.ntasks > 1 ? '; set backend.nodes to spread the workers' : ''),
-      });
-    }
+    const problem = gangProblem(gang, backend, chosen);
+    if (problem) problems.push({ path: gang.GPU > 0 && !Number.isInteger(gang.GPU) ? [...scaling, 'resources_per_worker', 'GPU'] : scaling, message: problem });
   }
   return problems;
+}
+
+/** Why a gang can never run on a partition, or undefined when it fits. */
+export function gangProblem(gang: Gang, backend: SlurmBackend, partition: Partition): string | undefined {
+  if (gang.GPU > 0 && !Number.isInteger(gang.GPU)) {
+    return `trial ${gang.trialId} asks for ${gang.GPU} GPU per worker: on Slurm a worker holds whole GPUs (sharing one needs gres/shard); use 1 or more`;
+  }
+  const perNode = Math.ceil(gang.ntasks / backend.nodes);
+  const cpus = perNode * Math.max(1, Math.ceil(gang.CPU));
+  const gpus = perNode * gang.GPU;
+  if (cpus <= partition.cpusPerNode && gpus <= partition.gpusPerNode) return undefined;
+  return (
+    `trial ${gang.trialId} can never run on partition ${partition.name}: ${gang.ntasks} worker(s) on ${backend.nodes} node(s) need ` +
+    `${cpus} CPU and ${gpus} GPU on one node, and its nodes have ${partition.cpusPerNode} CPU and ${partition.gpusPerNode} GPU` +
+    (backend.nodes === 1 && gang.ntasks > 1 ? '; set backend.nodes to spread the workers' : '')
+  );
+}
+
+/** What needs no cluster to know: checked with the spec's other problems, in the editor too. */
+export function staticClusterProblems(spec: ExperimentSpec): ClusterProblem[] {
+  if (spec.backend?.type !== 'slurm') return [];
+  const scaling = typeof spec.param_space.scaling_config === 'object' ? ['param_space', 'scaling_config'] : ['trainer', 'scaling_config'];
+  return gangs(spec)
+    .filter((g) => g.GPU > 0 && !Number.isInteger(g.GPU))
+    .map((g) => ({ path: [...scaling, 'resources_per_worker', 'GPU'], message: gangProblem(g, spec.backend as SlurmBackend, { cpusPerNode: Infinity, gpusPerNode: Infinity } as Partition)! }));
 }

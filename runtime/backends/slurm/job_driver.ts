@@ -5,7 +5,7 @@
  * `from_driver.jsonl` (started, results, logs, ended). One job runs one trial, then exits.
  */
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DriverToTuner, GroupExit, TunerToDriver } from '../../../protocol/driver';
 import { TrainerDriver } from '../../driver/trainer_driver';
@@ -41,8 +41,11 @@ export function runDriverInJob(channelDir: string): void {
     if (msg.type === 'launch') {
       if (trialId !== undefined) return;
       trialId = msg.launch.trialId;
-      // The report socket lives on this node, in a private directory.
-      driver.handle({ type: 'launch', launch: { ...msg.launch, reportSocket: join(socketDir, 'report.sock') } });
+      // The report socket lives on this node, in a private directory; ranks on other nodes of
+      // the allocation reach it over TCP on this node's own address, with the trial's token.
+      const multiNode = (msg.launch.srun?.nodes ?? 1) > 1;
+      const reportSocket = multiNode ? `tcp://${hostname()}:0` : join(socketDir, 'report.sock');
+      driver.handle({ type: 'launch', launch: { ...msg.launch, reportSocket } });
     } else if (msg.type === 'result_ack') {
       driver.handle(msg);
       // The Tuner has copied what it keeps into the trial's folder.

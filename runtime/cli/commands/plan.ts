@@ -6,6 +6,7 @@ import type { ParsedArgs } from '../args';
 import { UsageError } from '../args';
 import { formatValue } from '../format';
 import { machineFor } from '../machine';
+import { planOnCluster } from './plan_cluster';
 import { describeRequest, describeSample, plannedTrials } from '../trial_requests';
 
 const MAX_TRIALS = 2000;
@@ -39,6 +40,7 @@ export async function planCommand(args: ParsedArgs, out: NodeJS.WriteStream): Pr
   if (!file) throw new UsageError('usage: tunekit plan SPEC');
   // Trials that never fit are part of the plan, so the machine is not passed to loadSpec.
   const spec = await loadSpec(file);
+  if (spec.backend?.type === 'slurm') return planOnCluster(spec, out);
   const { capacity } = await machineFor(spec);
   const { trials, adaptive } = plannedTrials(spec, MAX_TRIALS);
   const lines = [

@@ -141,7 +141,9 @@ class ReportSession {
   }
 
   private async connect(): Promise<void> {
-    const socket = createConnection(this.path);
+    // A trial spread over cluster nodes reports over TCP inside its allocation (tcp://host:port).
+    const tcp = /^tcp:\/\/\[?([^\]]+?)\]?:(\d+)$/.exec(this.path);
+    const socket = tcp ? createConnection({ host: tcp[1], port: Number(tcp[2]) }) : createConnection(this.path);
     await new Promise<void>((resolve, reject) => {
       const failed = (err: Error) => {
         this.lost = `cannot connect to the Tunekit trainer at ${this.path} (${err.message}); its driver may have exited`;

@@ -199,11 +199,18 @@ class _Session:
             raise ReportError("unexpected reply from the Tunekit trainer: %r" % (reply,))
 
     def _connect(self):
-        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock = None
         try:
-            sock.connect(self._path)
-        except OSError as err:
-            sock.close()
+            if self._path.startswith("tcp://"):
+                # A trial spread over cluster nodes reports over TCP inside its allocation.
+                host, _, port = self._path[len("tcp://"):].rpartition(":")
+                sock = socket.create_connection((host.strip("[]"), int(port)))
+            else:
+                sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                sock.connect(self._path)
+        except (OSError, ValueError) as err:
+            if sock is not None:
+                sock.close()
             self._lost = "cannot connect to the Tunekit trainer at %s (%s); its driver may have exited" % (
                 self._path,
                 err,
