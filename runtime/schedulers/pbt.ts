@@ -23,6 +23,7 @@ export interface PbtOptions {
   quantile_fraction: number;
   resample_probability: number;
   perturbation_factors: number[];
+  require_attrs: boolean;
 }
 
 export const PBT_DEFAULTS: PbtOptions = {
@@ -33,6 +34,7 @@ export const PBT_DEFAULTS: PbtOptions = {
   quantile_fraction: 0.25,
   resample_probability: 0.25,
   perturbation_factors: [1.2, 0.8],
+  require_attrs: true,
 };
 
 /** One exploit, as written to pbt_policy_log.jsonl. */
@@ -91,7 +93,7 @@ export class PbtScheduler implements TrialScheduler {
     state.finished = false;
     const time = resultNumber(result, this.options.time_attr);
     const value = resultNumber(result, this.options.metric);
-    if (time === undefined || value === undefined) return { action: 'continue' };
+    if (time === undefined || value === undefined) return this.onMissing(trial, time === undefined ? this.options.time_attr : this.options.metric);
     if (time < this.options.burn_in_period || time - state.lastPerturbationTime < this.options.perturbation_interval) return { action: 'continue' };
     state.lastScore = this.options.mode === 'max' ? value : -value;
     state.lastTrainTime = time;
@@ -149,6 +151,15 @@ export class PbtScheduler implements TrialScheduler {
     for (const [id, trial] of trials) this.trials.set(id, trial);
     this.policyLog = structuredClone(policyLog);
     this.exploitDraws = draws;
+  }
+
+  /** Ray raises when a result lacks time_attr or the metric, unless require_attrs is false. */
+  private onMissing(trial: SchedulerTrial, key: string): SchedulerDecision {
+    if (!this.options.require_attrs) return { action: 'continue' };
+    return {
+      action: 'fail',
+      reason: `pbt: a result of ${trial.id} has no numeric ${JSON.stringify(key)}, which PBT needs to rank trials; report it, or set require_attrs: false to let such results pass`,
+    };
   }
 
   /** Ray's _quantiles: live trials with a score, worst first (NaN worst, ties in trial order). */

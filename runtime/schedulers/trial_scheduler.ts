@@ -21,6 +21,8 @@ export type SchedulerDecision =
   | { action: 'stop'; reason: string }
   /** Stop the worker group and keep the trial PAUSED (resources released) until resumed. */
   | { action: 'pause'; reason: string }
+  /** End the whole experiment as failed, as Ray's run ends when a scheduler raises (PBT without a required value). */
+  | { action: 'fail'; reason: string }
   /**
    * PBT: stop this trial, then restart it from `donorId`'s checkpoint `donorCheckpoint`
    * with `newConfig`, continuing the donor's iteration count.

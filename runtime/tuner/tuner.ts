@@ -604,6 +604,10 @@ export class Tuner extends EventEmitter {
   private act(trial: TrialRecord, driver: DriverHandle, decision: Exclude<SchedulerDecision, { action: 'continue' }>): void {
     if (decision.action === 'stop') return this.requestGroupEnd(trial, driver, 'stop', decision.reason);
     if (decision.action === 'pause') return this.requestGroupEnd(trial, driver, 'pause', decision.reason);
+    if (decision.action === 'fail') {
+      this.failure ??= decision.reason;
+      return this.stop(this.failure);
+    }
     const donor = this.trials.find((t) => t.id === decision.donorId);
     if (!donor) return;
     this.requestGroupEnd(trial, driver, 'requeue', decision.reason, this.exploit(trial, donor, decision));

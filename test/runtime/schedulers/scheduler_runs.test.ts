@@ -142,4 +142,33 @@ resources: {CPU: 4}
       cleanup();
     }
   });
+
+  it('PBT on a metric no result carries fails the experiment with the reason, as Ray does, instead of never exploiting', async () => {
+    const { dir, cleanup } = scratchDir({
+      'worker.py': WORKER,
+      'exp.tune.yaml': `${trainer('{iterations: 30, sleep: 0.05}')}
+param_space:
+  train_loop_config: {lr: {grid_search: [0.1, 0.2]}}
+tune_config:
+  metric: accuracy
+  mode: max
+  scheduler:
+    type: pbt
+    time_attr: training_iteration
+    perturbation_interval: 2
+    hyperparam_mutations: {train_loop_config: {lr: [0.1, 0.2]}}
+resources: {CPU: 2}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 'exp.tune.yaml'), '--json'], { timeoutMs: 90_000 });
+      assert.equal(run.code, 1, run.stderr);
+      const summary = JSON.parse(run.stdout) as Summary & { status: string; reason: string };
+      assert.equal(summary.status, 'failed');
+      assert.match(summary.reason, /^pbt: a result of \S+ has no numeric "accuracy", which PBT needs to rank trials; report it, or set require_attrs: false/);
+      assert.ok(summary.trials.every((t) => t.iterations < 30), 'the run ended at the first such result, not after training');
+    } finally {
+      cleanup();
+    }
+  });
 });

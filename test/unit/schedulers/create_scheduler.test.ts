@@ -61,5 +61,5 @@ test('every default the schema advertises for a scheduler option is the one the 
       checked++;
     }
   }
-  assert.equal(checked, 17);
+  assert.equal(checked, 18);
 });

@@ -139,6 +139,23 @@ test('PBT measures progress in time_total_s by default, as Ray does', () => {
   assert.equal(scheduler.onTrialResult(member(0), { training_iteration: 41, time_total_s: 30, acc: 0.01 }).action, 'exploit');
 });
 
+test('a result without the metric or time_attr fails the experiment by default, as Ray raises', () => {
+  const scheduler = pbt();
+  scheduler.onTrialAdd(member(0));
+  assert.deepEqual(scheduler.onTrialResult(member(0), { training_iteration: 1, loss: 0.5 }), {
+    action: 'fail',
+    reason: 'pbt: a result of t0 has no numeric "acc", which PBT needs to rank trials; report it, or set require_attrs: false to let such results pass',
+  });
+  const byTime = pbt({ time_attr: 'epoch' });
+  assert.match((byTime.onTrialResult(member(0), at(1, 0.5)) as { reason: string }).reason, /has no numeric "epoch"/);
+});
+
+test('with require_attrs false a result without the metric passes unranked', () => {
+  const scheduler = pbt({ require_attrs: false });
+  scheduler.onTrialAdd(member(0));
+  assert.deepEqual(scheduler.onTrialResult(member(0), { training_iteration: 4, loss: 0.5 }), { action: 'continue' });
+});
+
 test('PBT without hyperparam_mutations is refused with the key to set', () => {
   const config = tuneConfig({ type: 'pbt' });
   assert.throws(() => new PbtScheduler(config.scheduler, config, 0), /needs hyperparam_mutations: the parameters PBT may change/);
