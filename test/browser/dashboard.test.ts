@@ -68,7 +68,7 @@ describe('dashboard in a browser', { skip: missing }, () => {
     assert.equal(held, 9, 'eight trials, one of them twice around its restart');
     assert.equal(timeline.find((d) => d.label === 'restart gap')!.data.length, 1);
     assert.equal(await page.locator('table.trials tbody tr').count(), 8);
-    assert.match(await page.locator('.header-strip').innerText(), /terminated\s*8[\s\S]*best\s*loss/);
+    assert.match(await page.locator('.header-strip').innerText(), /terminated\s*8[\s\S]*best \(last result\)\s*loss/);
     assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageWindow).__violations), []);
     assert.deepEqual(console.filter((m) => /Content Security Policy|pageerror/.test(m)), []);
     await page.close();
@@ -170,6 +170,30 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.locator('.range-form input').first().fill('3');
     await page.locator('button', { hasText: 'Add range' }).click();
     assert.equal(await rows.count(), 2, 'only the two trials that ran past iteration 2');
+    await page.close();
+  });
+
+  it('the header, the highlighted trial and best-so-far judge "best" by one scope, named, and the other is one pick away', async () => {
+    // Trial 0 reported the best loss of all at iteration 2, then got worse before ASHA stopped it.
+    const messages = fixture('asha');
+    const history = messages.find((m) => m.type === 'history')!;
+    const peaked = Object.keys(history.points).sort()[0];
+    history.points[peaked].values.loss[1] = 0.01;
+    const { page } = await openDashboard(h, messages);
+    const header = () => page.locator('.header-strip .best').innerText();
+    const bestChart = async () => {
+      const [d] = await datasets(page, 'best');
+      return { label: d.label, trial: d.data[d.data.length - 1].trialId };
+    };
+    const highlighted = async () => (await datasets(page, 'curves')).filter((d) => d.trialId && d.width === 3).map((d) => d.trialId);
+    assert.match(await header(), /best \(last result\)\s*loss 0\.147\d* \(trial 6a5cd_00001\)/);
+    assert.deepEqual(await bestChart(), { label: 'best loss (min, by last result)', trial: '6a5cd_00001' });
+    assert.deepEqual(await highlighted(), ['6a5cd_00001']);
+    await page.locator('.toolbar select.best-scope').selectOption('all');
+    await page.waitForFunction(() => /ever/.test(document.querySelector('.header-strip .best')?.textContent ?? ''));
+    assert.match(await header(), new RegExp(`best \\(best result ever\\)\\s*loss 0\\.01 \\(trial ${peaked}\\)`));
+    assert.deepEqual(await bestChart(), { label: 'best loss (min, by best result ever)', trial: peaked });
+    assert.deepEqual(await highlighted(), [peaked]);
     await page.close();
   });
 

@@ -1,6 +1,24 @@
 /** The experiment's best-so-far curve: the best standing result over wall-clock time. */
 import type { PointColumns } from '../../protocol/dashboard_messages';
 
+/**
+ * What "best" compares, as Ray's `ResultGrid.get_best_result(scope=...)` does: each trial's
+ * last reported result (Ray's default), or the best result it ever reported, even one a
+ * scheduler stopped it after. One scope holds for the header, the table, the highlighted
+ * trial and the best-so-far chart, and each says which (issue 15).
+ */
+export type BestScope = 'last' | 'all';
+
+export const BEST_SCOPE_LABEL: Record<BestScope, string> = {
+  last: 'last result',
+  all: 'best result ever',
+};
+
+export const BEST_SCOPE_DOC: Record<BestScope, string> = {
+  last: "Each trial's last reported result, as Ray's get_best_result(scope=\"last\") compares them (its default).",
+  all: 'The best result each trial ever reported, as Ray\'s get_best_result(scope="all") compares them.',
+};
+
 export interface BestPoint {
   /** Seconds since the experiment started. */
   x: number;
@@ -19,7 +37,17 @@ export interface BestRun {
   y: number[];
 }
 
-/** `current`: the indices of the trial's standing rows, in time order. */
+/** scope "last": the trial's last standing row with a value, as a run of one. */
+export function lastRun(trialId: string, columns: PointColumns, current: readonly number[], metric: string): BestRun | undefined {
+  const values = columns.values[metric] ?? [];
+  for (let i = current.length - 1; i >= 0; i--) {
+    const y = values[current[i]];
+    if (typeof y === 'number' && Number.isFinite(y)) return { trialId, ts: [columns.ts[current[i]]], y: [y] };
+  }
+  return undefined;
+}
+
+/** scope "all": the rows where the trial beat its own best; `current`: the indices of its standing rows, in time order. */
 export function bestRun(trialId: string, columns: PointColumns, current: readonly number[], metric: string, mode: 'min' | 'max'): BestRun | undefined {
   const run: BestRun = { trialId, ts: [], y: [] };
   const values = columns.values[metric] ?? [];

@@ -1,6 +1,7 @@
 /** The header strip: trials per status, elapsed time, logical resource use, current best. */
 import type { DashboardExperiment } from '../../protocol/dashboard_messages';
 import type { TrialStatus } from '../../protocol/trial';
+import type { BestScope } from './best_so_far';
 import { slotsInUse, type Timeline } from './timeline_lanes';
 
 export interface HeaderStats {
@@ -10,14 +11,21 @@ export interface HeaderStats {
   elapsedS: number;
   use: { CPU: number; GPU: number };
   capacity: { CPU: number; GPU: number };
-  best?: { trialId: string; value: number; metric: string };
+  best?: HeaderBest;
+}
+
+export interface HeaderBest {
+  trialId: string;
+  value: number;
+  metric: string;
+  scope: BestScope;
 }
 
 export function headerStats(
   experiment: DashboardExperiment,
   timeline: Timeline,
   now: number,
-  best: { trialId: string; value: number; metric: string } | undefined,
+  best: HeaderBest | undefined,
 ): HeaderStats {
   const s = experiment.summary;
   return {

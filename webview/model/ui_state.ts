@@ -3,6 +3,7 @@
  * saved value is read back: anything malformed falls back to the default, never throws.
  */
 import type { TrialStatus } from '../../protocol/trial';
+import type { BestScope } from './best_so_far';
 import type { XAxis } from './series';
 import { DEFAULT_QUERY, type RangeFilter, type TableQuery } from './trial_table';
 
@@ -10,6 +11,8 @@ export interface UiState {
   /** Unset: the experiment's own metric. */
   metric?: string;
   mode: 'auto' | 'min' | 'max';
+  /** Which result of a trial "best" compares (Ray's get_best_result scope). */
+  scope: BestScope;
   xAxis: XAxis;
   /** The param on the scatter's x axis; unset: the first. */
   scatterParam?: string;
@@ -18,7 +21,7 @@ export interface UiState {
   differencesOnly: boolean;
 }
 
-export const DEFAULT_UI_STATE: UiState = { mode: 'auto', xAxis: 'training_iteration', query: DEFAULT_QUERY, selection: [], differencesOnly: true };
+export const DEFAULT_UI_STATE: UiState = { mode: 'auto', scope: 'last', xAxis: 'training_iteration', query: DEFAULT_QUERY, selection: [], differencesOnly: true };
 
 const STATUSES: readonly TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
 
@@ -40,6 +43,7 @@ export function restoreUiState(raw: unknown): UiState {
   return {
     metric: typeof raw.metric === 'string' ? raw.metric : undefined,
     mode: raw.mode === 'min' || raw.mode === 'max' ? raw.mode : 'auto',
+    scope: raw.scope === 'all' ? 'all' : 'last',
     xAxis: raw.xAxis === 'time_total_s' ? 'time_total_s' : 'training_iteration',
     scatterParam: typeof raw.scatterParam === 'string' ? raw.scatterParam : undefined,
     query: readQuery(raw.query),

@@ -1,5 +1,5 @@
 /** Best-so-far over the experiment's wall-clock time: a step each time a trial beats the best. */
-import type { BestPoint } from '../model/best_so_far';
+import { BEST_SCOPE_LABEL, type BestPoint, type BestScope } from '../model/best_so_far';
 import { withAlpha } from '../model/color';
 import { formatDuration, formatNumber } from '../model/format';
 import type { SelectGesture } from '../model/selection';
@@ -26,11 +26,11 @@ export class BestView {
     this.chart.update('none');
   }
 
-  render(points: BestPoint[], metric: string, mode: 'min' | 'max'): void {
+  render(points: BestPoint[], metric: string, mode: 'min' | 'max', scope: BestScope): void {
     this.metric = metric;
     const kept = this.chart.data.datasets[0];
     const dataset = {
-        label: `best ${metric} (${mode})`,
+        label: `best ${metric} (${mode}, by ${BEST_SCOPE_LABEL[scope]})`,
         data: points,
         stepped: 'before',
         borderColor: this.palette.best,
@@ -42,7 +42,7 @@ export class BestView {
     // The same dataset object keeps chart.js's elements; a new one would rebuild them.
     this.chart.data.datasets = [kept ? Object.assign(kept, dataset) : { ...dataset }];
     const y = this.chart.options.scales!.y!;
-    Object.assign(y, { title: { display: true, text: `best ${metric}` } });
+    Object.assign(y, { title: { display: true, text: `best ${metric} (${BEST_SCOPE_LABEL[scope]})` } });
     this.chart.update('none');
   }
 

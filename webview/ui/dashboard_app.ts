@@ -7,7 +7,7 @@
  */
 import type { DashboardExperiment, ExtensionToDashboard, PointColumns } from '../../protocol/dashboard_messages';
 import type { TrialSummary } from '../../protocol/runtime_api';
-import { bestRun, bestSoFar, bestTrial, type BestRun } from '../model/best_so_far';
+import { bestRun, bestSoFar, bestTrial, lastRun, type BestRun } from '../model/best_so_far';
 import { toCsv } from '../model/csv_export';
 import { planCurves, SeriesCache } from '../model/curve_plan';
 import { DashboardData } from '../model/dashboard_data';
@@ -200,8 +200,21 @@ export class DashboardApp {
     return modeFor(metric, this.data.experiment, this.ui.mode);
   }
 
+  /** The best trial under the page's scope: its last result's value, or the best it ever reported. */
+  private bestUnderScope(metric: string, trials: readonly TrialSummary[]): { trialId: string; value: number } | undefined {
+    const mode = this.mode(metric);
+    // scope "last": the trial's last result, which the summary carries before its history loads.
+    const value = (t: TrialSummary) => (this.ui.scope === 'last' ? t.metrics[metric] : this.runOf(t.id, metric, mode)?.y.at(-1));
+    return bestTrial(trials.map((t) => ({ id: t.id, value: value(t) })), mode);
+  }
+
   private bestId(metric: string, trials: readonly TrialSummary[]): string | undefined {
-    return bestTrial(trials.map((t) => ({ id: t.id, value: t.metrics[metric] })), this.mode(metric))?.trialId;
+    return this.bestUnderScope(metric, trials)?.trialId;
+  }
+
+  /** What a trial contributes to "best" under the page's scope. */
+  private runOf(trialId: string, metric: string, mode: 'min' | 'max'): BestRun | undefined {
+    return this.bestRunOf(trialId, this.data.points.get(trialId) ?? NO_POINTS, metric, mode);
   }
 
   private colorOf(trialId: string): string {
@@ -223,10 +236,11 @@ export class DashboardApp {
   /** A trial's own improvements, rebuilt only when its standing rows, the metric or the mode change. */
   private bestRunOf(trialId: string, points: PointColumns, metric: string, mode: 'min' | 'max'): BestRun | undefined {
     const current = this.cache.split(trialId, points).current;
-    const key = `${metric}\u0000${mode}`;
+    const scope = this.ui.scope;
+    const key = `${metric}\u0000${mode}\u0000${scope}`;
     let entry = this.bestRuns.get(trialId);
     if (!entry || entry.source !== current || entry.key !== key) {
-      entry = { source: current, key, run: bestRun(trialId, points, current, metric, mode) };
+      entry = { source: current, key, run: scope === 'all' ? bestRun(trialId, points, current, metric, mode) : lastRun(trialId, points, current, metric) };
       this.bestRuns.set(trialId, entry);
     }
     return entry.run;
@@ -276,8 +290,8 @@ export class DashboardApp {
     const experiment = this.data.experiment;
     if (!experiment) return;
     const metric = this.metric();
-    const bestId = this.bestId(metric, this.data.trialList());
-    const best = bestId ? { trialId: bestId, value: this.data.trials.get(bestId)!.metrics[metric], metric } : undefined;
+    const found = this.bestUnderScope(metric, this.data.trialList());
+    const best = found ? { ...found, metric, scope: this.ui.scope } : undefined;
     const loading = this.data.pendingHistories > 0 ? `loading metric histories (${this.data.pendingHistories} left)` : undefined;
     this.header.render(headerStats(experiment, this.timeline, this.data.now(performance.now()), best), this.notice ?? loading);
   }
@@ -288,10 +302,10 @@ export class DashboardApp {
     const mode = this.mode(metric);
     const runs: BestRun[] = [];
     for (const t of trials) {
-      const run = this.bestRunOf(t.id, this.data.points.get(t.id) ?? NO_POINTS, metric, mode);
+      const run = this.runOf(t.id, metric, mode);
       if (run) runs.push(run);
     }
-    this.best.render(bestSoFar(runs, mode, experiment.summary.startedAt, now), metric, mode);
+    this.best.render(bestSoFar(runs, mode, experiment.summary.startedAt, now), metric, mode, this.ui.scope);
     this.timeline = buildTimeline(this.data.timeline, experiment.capacity, live ? now : undefined);
     this.timelineView.render(this.timeline);
     this.parallelData = parallelPlan(experiment.paramSpace, trials, metric);

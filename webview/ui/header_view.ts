@@ -4,6 +4,7 @@
  * text changes.
  */
 import type { TrialStatus } from '../../protocol/trial';
+import { BEST_SCOPE_DOC, BEST_SCOPE_LABEL } from '../model/best_so_far';
 import { formatDuration, formatNumber } from '../model/format';
 import type { HeaderStats } from '../model/header_stats';
 import { el } from './dom';
@@ -13,6 +14,7 @@ const STATUSES: TrialStatus[] = ['RUNNING', 'PENDING', 'PAUSED', 'TERMINATED', '
 interface Item {
   key: string;
   label?: string;
+  title?: string;
   text: string;
   className: string;
 }
@@ -31,10 +33,12 @@ export class HeaderView {
       { key: 'elapsed', label: 'elapsed', text: formatDuration(stats.elapsedS), className: 'stat' },
       { key: 'cpu', label: 'CPU', text: use(stats.use.CPU, stats.capacity.CPU), className: 'stat' },
       ...(stats.capacity.GPU > 0 ? [{ key: 'gpu', label: 'GPU', text: use(stats.use.GPU, stats.capacity.GPU), className: 'stat' }] : []),
-      { key: 'best', label: 'best', text: stats.best ? `${stats.best.metric} ${formatNumber(stats.best.value)} (trial ${stats.best.trialId})` : '—', className: 'stat best' },
+      ...(stats.best
+        ? [{ key: 'best', label: `best (${BEST_SCOPE_LABEL[stats.best.scope]})`, title: BEST_SCOPE_DOC[stats.best.scope], text: `${stats.best.metric} ${formatNumber(stats.best.value)} (trial ${stats.best.trialId})`, className: 'stat best' }]
+        : []),
       ...(notice ? [{ key: 'notice', text: notice, className: 'notice' }] : []),
     ];
-    const layout = items.map((i) => `${i.key}\u0000${i.className}`).join('\u0001');
+    const layout = items.map((i) => `${i.key}\u0000${i.className}\u0000${i.label ?? ''}`).join('\u0001');
     if (layout !== this.layout) {
       this.layout = layout;
       this.values.clear();
@@ -46,7 +50,7 @@ export class HeaderView {
             value.className = i.className;
             return value;
           }
-          return el('span', { className: i.className }, [el('span', { className: 'label', text: i.label }), value]);
+          return el('span', { className: i.className, title: i.title ?? '' }, [el('span', { className: 'label', text: i.label }), value]);
         }),
       );
     }

@@ -9,6 +9,7 @@ describe('UI state kept across reloads', () => {
     const saved = {
       metric: 'val_acc',
       mode: 'max',
+      scope: 'all',
       xAxis: 'time_total_s',
       scatterParam: 'train_loop_config/lr',
       query: { sort: { key: 'metric:val_acc', descending: true }, statuses: ['RUNNING'], ranges: [{ key: 'iteration', min: 3 }] },
