@@ -8,7 +8,7 @@
  */
 import type { SchedulerSpec, TuneConfig } from '../../protocol/spec';
 import { createRng, hashString } from '../search/rng';
-import { explore, parseMutations, type Mutations, type Operations } from './pbt_explore';
+import { explore, fillMissing, parseMutations, type Mutations, type Operations } from './pbt_explore';
 import { restorePbtTrials, savePbtTrials, type PbtTrial } from './pbt_state';
 import { formatValue, resultNumber } from './result_values';
 import { isArray, openState, sealState, statePart } from './saved_state';
@@ -51,6 +51,7 @@ export interface PolicyLogEntry {
 }
 
 const EXPLOIT_STREAM = hashString('pbt/exploit');
+const FILL_STREAM = hashString('pbt/fill');
 
 type PausedChoice = ReturnType<NonNullable<TrialScheduler['choosePaused']>>;
 
@@ -80,6 +81,12 @@ export class PbtScheduler implements TrialScheduler {
   /** Every exploit so far, oldest first. */
   policy(): PolicyLogEntry[] {
     return structuredClone(this.policyLog);
+  }
+
+  /** Ray's on_trial_add fills mutated keys the trial's config lacks; one stream per trial, so a resume draws the same. */
+  completeConfig(trial: SchedulerTrial): ReturnType<NonNullable<TrialScheduler['completeConfig']>> {
+    const filled = fillMissing(trial.config, this.mutations, createRng(this.seed, FILL_STREAM, trial.index));
+    return filled.added.length ? filled : undefined;
   }
 
   onTrialAdd(trial: SchedulerTrial): void {

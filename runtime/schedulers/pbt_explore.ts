@@ -105,3 +105,36 @@ function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'number' && typeof b === 'number') return a === b;
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * Ray's on_trial_add: a mutated key the config lacks is sampled from its mutation (a list's
+ * value uniformly, a primitive from its distribution), so the trial trains with it from its
+ * first step. Ray looks at top-level keys only; here every level is completed, where Ray
+ * would later fail to explore the missing nested key. Returns the added leaves ("a/b" paths).
+ */
+export function fillMissing(
+  config: Record<string, unknown>,
+  mutations: Mutations,
+  rng: Rng,
+  prefix: string[] = [],
+): { config: Record<string, unknown>; added: Array<{ path: string; value: unknown }> } {
+  const next: Record<string, unknown> = structuredClone(config);
+  const added: Array<{ path: string; value: unknown }> = [];
+  for (const [key, mutation] of Object.entries(mutations)) {
+    const path = [...prefix, key];
+    if (mutation.kind === 'nested') {
+      const current = next[key];
+      if (current !== undefined && !isMapping(current)) continue;
+      const inner = fillMissing(current ?? {}, mutation.entries, rng, path);
+      if (inner.added.length === 0) continue;
+      next[key] = inner.config;
+      added.push(...inner.added);
+      continue;
+    }
+    if (key in next) continue;
+    const value = mutation.kind === 'list' ? structuredClone(mutation.values[rng.int(0, mutation.values.length)]) : sampleDomain(mutation.domain, rng);
+    next[key] = value;
+    added.push({ path: path.join('/'), value: structuredClone(value) });
+  }
+  return { config: next, added };
+}

@@ -63,6 +63,12 @@ export function resultContext(reportingId: string, trials: ReadonlyArray<{ id: s
 
 export interface TrialScheduler {
   readonly name: string;
+  /**
+   * Once for a new trial, before it is journaled or started: its config with what the
+   * scheduler adds (PBT: mutated keys the trial lacks, sampled) and the added leaves, or
+   * undefined when nothing is added.
+   */
+  completeConfig?(trial: SchedulerTrial): { config: Record<string, unknown>; added: Array<{ path: string; value: unknown }> } | undefined;
   onTrialAdd(trial: SchedulerTrial): void;
   /** Called for every rank-0 result, in order, with Ray's auto-filled keys present. */
   onTrialResult(trial: SchedulerTrial, result: Record<string, unknown>, context?: ResultContext): SchedulerDecision;

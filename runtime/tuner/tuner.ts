@@ -292,6 +292,11 @@ export class Tuner extends EventEmitter {
     if (suggestion === undefined) this.searchDone = true;
     if (!suggestion) return undefined;
     const trial = createTrial(this.spec, this.experimentPath, this.experimentId, index, suggestion);
+    const completed = this.scheduler.completeConfig?.(this.schedulerView(trial));
+    if (completed) {
+      applyNewConfig(this.spec, trial, completed.config);
+      trial.sampled.push(...completed.added);
+    }
     this.trials.push(trial);
     this.scheduler.onTrialAdd(this.schedulerView(trial));
     this.searchState.markDirty();

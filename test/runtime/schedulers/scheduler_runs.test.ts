@@ -143,6 +143,36 @@ resources: {CPU: 4}
     }
   });
 
+  it('PBT samples a mutated key that param_space lacks when the trial is added, and the worker trains with it', async () => {
+    const { summary, events, cleanup } = await runSpec(`
+trainer:
+  command: [python3, -c, "import tunekit; c = tunekit.get_config(); tunekit.report({'score': c['lr'], 'momentum': c['momentum']})"]
+  scaling_config: {trainer_resources: {CPU: 0}, resources_per_worker: {CPU: 1}}
+param_space:
+  train_loop_config: {lr: {grid_search: [0.1, 0.2]}}
+tune_config:
+  metric: score
+  mode: max
+  scheduler:
+    type: pbt
+    hyperparam_mutations: {train_loop_config: {lr: [0.1, 0.2], momentum: [0.8, 0.9]}}
+resources: {CPU: 2}
+`);
+    try {
+      const created = events.filter((e) => e.type === 'trial_created');
+      assert.equal(created.length, 2);
+      for (const event of created) {
+        const config = (event.config as { train_loop_config: { momentum?: number } }).train_loop_config;
+        assert.ok([0.8, 0.9].includes(config.momentum!), JSON.stringify(event.config));
+        const trial = summary.trials.find((t) => t.trial_id === event.trial_id)!;
+        const [row] = readJsonLines(join(trial.path, 'result.json'));
+        assert.equal(row.momentum, config.momentum, 'the worker got the sampled value');
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
   it('PBT on a metric no result carries fails the experiment with the reason, as Ray does, instead of never exploiting', async () => {
     const { dir, cleanup } = scratchDir({
       'worker.py': WORKER,

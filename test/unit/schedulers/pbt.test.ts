@@ -156,6 +156,20 @@ test('with require_attrs false a result without the metric passes unranked', () 
   assert.deepEqual(scheduler.onTrialResult(member(0), { training_iteration: 4, loss: 0.5 }), { action: 'continue' });
 });
 
+test('a mutated key the trial’s config lacks is sampled when the trial is added, the same way on every run', () => {
+  const scheduler = pbt();
+  const bare = trial(3, { train_loop_config: { lr: 0.01 } });
+  const completed = scheduler.completeConfig(bare)!;
+  const filled = completed.config as { train_loop_config: { lr: number; batch_size: number } };
+  assert.equal(filled.train_loop_config.lr, 0.01, 'a key the trial has is kept');
+  assert.ok([16, 32, 64].includes(filled.train_loop_config.batch_size));
+  assert.deepEqual(completed.added, [{ path: 'train_loop_config/batch_size', value: filled.train_loop_config.batch_size }]);
+  assert.deepEqual(pbt().completeConfig(bare), completed);
+  const empty = pbt().completeConfig(trial(0, {}))!.config as { train_loop_config: { lr: number } };
+  assert.ok(empty.train_loop_config.lr >= 1e-4 && empty.train_loop_config.lr <= 1e-1, String(empty.train_loop_config.lr));
+  assert.equal(scheduler.completeConfig(member(0)), undefined, 'nothing to add');
+});
+
 test('PBT without hyperparam_mutations is refused with the key to set', () => {
   const config = tuneConfig({ type: 'pbt' });
   assert.throws(() => new PbtScheduler(config.scheduler, config, 0), /needs hyperparam_mutations: the parameters PBT may change/);
