@@ -6,6 +6,9 @@
 import type { CheckpointRefusal, DecisionEvent, RestoreEvent } from '../../protocol/runtime_api';
 import type { ExperimentStatus, JournalEvent } from '../../protocol/journal';
 import type { TrialStatus } from '../../protocol/trial';
+import { MEDIAN_STOPPING_DEFAULTS } from '../schedulers/median_stopping';
+import { PBT_DEFAULTS } from '../schedulers/pbt';
+import { ASHA_DEFAULTS } from '../schedulers/rungs';
 
 export interface TrialHistory {
   restores: RestoreEvent[];
@@ -129,8 +132,11 @@ export class JournalHistory {
   }
 }
 
-/** The scheduler's time attribute as the spec names it (Ray's default: training_iteration). */
+/** The scheduler's time attribute as the spec names it, or its type's default (Ray's). */
 export function schedulerTimeAttr(scheduler: unknown): string {
-  const attr = typeof scheduler === 'object' && scheduler !== null ? (scheduler as { time_attr?: unknown }).time_attr : undefined;
-  return typeof attr === 'string' ? attr : 'training_iteration';
+  const spec = typeof scheduler === 'object' && scheduler !== null ? (scheduler as { type?: unknown; time_attr?: unknown }) : {};
+  if (typeof spec.time_attr === 'string') return spec.time_attr;
+  if (spec.type === 'pbt') return PBT_DEFAULTS.time_attr;
+  if (spec.type === 'median_stopping') return MEDIAN_STOPPING_DEFAULTS.time_attr;
+  return ASHA_DEFAULTS.time_attr;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { TrialStatus } from '../../../protocol/trial';
-import { JournalHistory, type TrialHistory } from '../../../runtime/server/journal_history';
+import { JournalHistory, schedulerTimeAttr, type TrialHistory } from '../../../runtime/server/journal_history';
 import {
   isStoppedEarly,
   metricPoint,
@@ -233,6 +233,14 @@ describe('journal history', () => {
       { ts: 2, iteration: 3, reason: 'Symlink leak in checkpoint source /tmp/x points outside it' },
     ]);
     assert.equal(projectTrial(view, trial(1)).refusedCheckpoints, undefined, 'absent when none was refused');
+  });
+
+  it('places decisions by the scheduler’s own default time_attr when the spec names none', () => {
+    assert.equal(schedulerTimeAttr({ type: 'pbt' }), 'time_total_s');
+    assert.equal(schedulerTimeAttr({ type: 'median_stopping' }), 'time_total_s');
+    assert.equal(schedulerTimeAttr({ type: 'asha' }), 'training_iteration');
+    assert.equal(schedulerTimeAttr({ type: 'pbt', time_attr: 'training_iteration' }), 'training_iteration');
+    assert.equal(schedulerTimeAttr(undefined), 'training_iteration');
   });
 
   it('knows when the experiment ended, and forgets it when the experiment resumes', () => {
