@@ -40,9 +40,17 @@ export function healthOf(store: RuntimeStore, connection: ConnectionState, trust
   const errored = live.filter((e) => e.counts.ERROR > 0);
   const failed = store.failedExperiments().map((p) => store.experiment(p)?.name ?? p);
 
+  const jobs = store.resources().cluster?.jobs ?? [];
+  const queued = jobs.filter((j) => j.state === 'PENDING').length;
+
+  // A Slurm trial counts as RUNNING from submission; the queue tells running from queued.
+  const local = running - jobs.length;
+  const waitingHere = waiting - queued;
+
   const parts: string[] = [];
-  if (running) parts.push(`${running} running`);
-  if (waiting) parts.push(`${waiting} waiting`);
+  if (local > 0) parts.push(`${local} running`);
+  if (jobs.length) parts.push(`Slurm: ${jobs.length - queued} running, ${queued} queued`);
+  if (waitingHere > 0) parts.push(`${waitingHere} waiting`);
   if (parts.length && gpus.length) parts.push(`GPU ${busyGpus}/${gpus.length}`);
   const text = `Tunekit: ${parts.length ? parts.join(' · ') : 'idle'}${trusted ? '' : ' (restricted)'}`;
 

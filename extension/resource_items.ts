@@ -1,5 +1,5 @@
-/** The Resources tree as data: GPUs and CPUs with their holders, then waiting trials. */
-import type { ExperimentSummary, GpuSlot, ResourceSnapshot, SlotHolder } from '../protocol/runtime_api';
+/** The Resources tree as data: GPUs and CPUs with their holders, then waiting trials, then a Slurm cluster. */
+import type { ClusterSnapshot, ExperimentSummary, GpuSlot, ResourceSnapshot, SlotHolder } from '../protocol/runtime_api';
 import { formatNumber } from './format';
 import type { ItemData } from './tree_items';
 
@@ -79,6 +79,54 @@ export function waitingItem(w: ResourceSnapshot['waiting'][number], names: Exper
     tooltip: `${w.reason}${w.holdsTrainable ? '\nIts trainable already holds its slot.' : ''}`,
     icon: { id: 'circle-outline' },
     contextValue: 'waiting',
+    collapsible: 'none',
+  };
+}
+
+/** A Slurm experiment's cluster: its nodes, then our jobs on them or in the queue. */
+export function clusterGroupItem(cluster: ClusterSnapshot): ItemData {
+  const partitions = cluster.partitions.map((p) => `${p.name}${p.isDefault ? '*' : ''}`).join(', ');
+  return {
+    id: 'cluster',
+    label: 'Slurm cluster',
+    description: partitions ? `partitions ${partitions}` : undefined,
+    icon: { id: 'server-environment' },
+    contextValue: 'clusterGroup',
+    collapsible: 'expanded',
+  };
+}
+
+export function clusterNodeItem(n: ClusterSnapshot['nodes'][number]): ItemData {
+  return {
+    id: `node:${n.name}`,
+    label: n.name,
+    description: `${n.state.toLowerCase()} · CPU ${n.cpusAllocated}/${n.cpus} · GPU ${n.gpusAllocated}/${n.gpus}`,
+    icon: { id: 'vm', color: n.cpusAllocated > 0 || n.gpusAllocated > 0 ? 'charts.green' : undefined },
+    contextValue: 'clusterNode',
+    collapsible: 'none',
+  };
+}
+
+export function jobsGroupItem(jobs: ClusterSnapshot['jobs']): ItemData {
+  const queued = jobs.filter((j) => j.state === 'PENDING').length;
+  return {
+    id: 'jobs',
+    label: `Jobs (${jobs.length - queued} running, ${queued} queued)`,
+    icon: { id: 'list-ordered' },
+    contextValue: 'jobsGroup',
+    collapsible: 'expanded',
+  };
+}
+
+export function jobItem(j: ClusterSnapshot['jobs'][number], names: ExperimentNames): ItemData {
+  const where = j.state === 'PENDING' ? `queued: ${j.reason ?? 'pending'}` : `${j.state.toLowerCase()} on ${j.nodes ?? '?'}`;
+  return {
+    id: `job:${j.id}`,
+    label: `${j.id} ${who(j, names)}`,
+    description: where,
+    tooltip: `Slurm job ${j.id} (${j.name})\n${j.state}${j.reason ? ` — ${j.reason}` : ''}${j.nodes ? `\nNodes: ${j.nodes}` : ''}`,
+    icon: { id: j.state === 'PENDING' ? 'watch' : 'sync~spin' },
+    contextValue: 'job',
     collapsible: 'none',
   };
 }

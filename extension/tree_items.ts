@@ -27,7 +27,11 @@ export type ContextValue =
   | 'cpu'
   | 'holder'
   | 'waitingGroup'
-  | 'waiting';
+  | 'waiting'
+  | 'clusterGroup'
+  | 'clusterNode'
+  | 'jobsGroup'
+  | 'job';
 
 export interface Icon {
   /** A codicon id, e.g. `sync~spin`. */
@@ -118,6 +122,7 @@ export function trialDescription(t: TrialSummary, metric?: string): string {
   const parts = [params];
   if (value !== undefined) parts.push(`${metric} ${formatNumber(value)}`);
   else if (t.iteration > 0) parts.push(`iter ${t.iteration}`);
+  if (t.job) parts.push(`job ${t.job.id} ${t.job.state === 'PENDING' ? `queued (${t.job.reason ?? 'pending'})` : `on ${t.job.nodes ?? '?'}`}`);
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -135,7 +140,12 @@ export function trialItem(t: TrialSummary, metric?: string): ItemData {
     id: `trial:${t.experimentPath}\u0000${t.id}`,
     label: t.id,
     description: trialDescription(t, metric),
-    tooltip: [`${t.name}`, `${t.status}${t.stoppedEarly ? ' (stopped early)' : ''} at iteration ${t.iteration}`, why]
+    tooltip: [
+      `${t.name}`,
+      `${t.status}${t.stoppedEarly ? ' (stopped early)' : ''} at iteration ${t.iteration}`,
+      why,
+      t.job ? `Slurm job ${t.job.id} (${t.job.name}): ${t.job.state}${t.job.nodes ? ` on ${t.job.nodes}` : ''}` : undefined,
+    ]
       .filter(Boolean)
       .join('\n'),
     icon: trialIcon(t),

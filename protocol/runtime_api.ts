@@ -4,6 +4,7 @@
  * these constants, so a method name is never spelled twice (rust-analyzer's lsp_ext.ts).
  * No vscode import and no runtime logic here: plain data only.
  */
+import type { TrialJob } from './driver';
 import type { TrialStatus } from './trial';
 
 // ---------------------------------------------------------------------------------------
@@ -95,6 +96,8 @@ export interface TrialSummary {
   /** Live worker processes (rank order) while running. */
   pids: number[];
   failures: number;
+  /** The trial's Slurm job while it is queued or running (backend: slurm). */
+  job?: TrialJob;
 }
 
 export interface SlotHolder {
@@ -120,6 +123,15 @@ export interface ResourceSnapshot {
   gpus: GpuSlot[];
   /** Trials that wait, with the ledger's reason. */
   waiting: Array<{ experimentPath: string; trialId: string; reason: string; holdsTrainable: boolean }>;
+  /** Present while a Slurm experiment runs: the cluster as sinfo/scontrol show it, and our jobs. */
+  cluster?: ClusterSnapshot;
+}
+
+export interface ClusterSnapshot {
+  partitions: Array<{ name: string; isDefault: boolean; up: boolean; nodes: number; cpusPerNode: number; gpusPerNode: number }>;
+  nodes: Array<{ name: string; state: string; cpus: number; cpusAllocated: number; gpus: number; gpusAllocated: number }>;
+  /** Our experiments' jobs, running or queued (with Slurm's reason). */
+  jobs: Array<{ experimentPath: string; trialId: string } & TrialJob>;
 }
 
 /** One metric point for charts. */

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type {
+  ClusterSnapshot,
   ExperimentState,
   ExperimentSummary,
   GpuSlot,
@@ -151,6 +152,7 @@ export function projectTrial(view: ExperimentView, trial: TrialRecord): TrialSum
     failures: trial.trainFailures + trial.tuneFailures,
   };
   if (history?.refusedCheckpoints) summary.refusedCheckpoints = [...history.refusedCheckpoints];
+  if (trial.job && trial.status === 'RUNNING') summary.job = { ...trial.job };
   if (trial.waitingReason && trial.status !== 'TERMINATED' && trial.status !== 'ERROR') summary.waitingReason = trial.waitingReason;
   if (trial.endReason && (trial.status === 'TERMINATED' || trial.status === 'ERROR')) summary.endReason = trial.endReason;
   return summary;
@@ -167,6 +169,8 @@ export interface MachineView {
   cpuTotal: number;
   /** Real GPUs, with their latest memory and utilisation readings. */
   gpus: readonly GpuInfo[];
+  /** The Slurm cluster, while a Slurm experiment runs. */
+  cluster?: Omit<ClusterSnapshot, 'jobs'>;
 }
 
 /**
@@ -182,6 +186,7 @@ export function projectResources(machine: MachineView, live: readonly LiveResour
     slots.set(g.index, { index: g.index, name: g.name, simulated: false, memoryTotalMiB: g.memoryTotalMiB, memoryUsedMiB: g.memoryUsedMiB, utilizationPct: g.utilizationPct, holders: [] });
   }
   const waiting: ResourceSnapshot['waiting'] = [];
+  const jobs: ClusterSnapshot['jobs'] = [];
   for (const exp of live) {
     cpuUsed += exp.ledger.cpu.used;
     cpuTotal = Math.max(cpuTotal, exp.ledger.cpu.total);
@@ -201,11 +206,13 @@ export function projectResources(machine: MachineView, live: readonly LiveResour
       if (t.waitingReason && (t.status === 'PENDING' || t.status === 'RUNNING')) {
         waiting.push({ experimentPath: exp.experimentPath, trialId: t.id, reason: t.waitingReason, holdsTrainable: t.status === 'RUNNING' });
       }
+      if (t.job && t.status === 'RUNNING') jobs.push({ experimentPath: exp.experimentPath, trialId: t.id, ...t.job });
     }
   }
   return {
     cpu: { total: cpuTotal, used: cpuUsed, holders: cpuHolders },
     gpus: [...slots.values()].sort((a, b) => a.index - b.index),
     waiting,
+    ...(machine.cluster || jobs.length ? { cluster: { partitions: machine.cluster?.partitions ?? [], nodes: machine.cluster?.nodes ?? [], jobs } } : {}),
   };
 }

@@ -30,10 +30,9 @@ export class QueueLedger implements TrialLedger {
     this.held.delete(trialId);
   }
 
+  /** Nothing of this machine is held: the Resources view shows the cluster's own picture instead. */
   snapshot(): LedgerSnapshot {
-    let cpu = 0;
-    for (const request of this.held.values()) cpu += request.workers.reduce((sum, w) => sum + w.CPU, 0);
-    return { cpu: { used: cpu, total: cpu }, gpus: [] };
+    return { cpu: { used: 0, total: 0 }, gpus: [] };
   }
 
   othersWillFree(): boolean {

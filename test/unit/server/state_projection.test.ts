@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, test } from 'node:test';
 import type { TrialStatus } from '../../../protocol/trial';
 import { JournalHistory, schedulerTimeAttr, type TrialHistory } from '../../../runtime/server/journal_history';
 import {
@@ -256,3 +256,20 @@ describe('journal history', () => {
     assert.equal(history.end, undefined);
   });
 });
+
+test('a running Slurm trial carries its job into the summary and the cluster picture, and a finished one does not', () => {
+  const job = { id: '41', name: 'tunekit-ab12c_00000-1', state: 'RUNNING', nodes: 'n1' };
+  const running = { ...slurmTrial(), job };
+  const done = { ...slurmTrial(), id: 'ab12c_00001', status: 'TERMINATED' as const, job: { ...job, id: '40' } };
+  const snapshot = projectResources(
+    { cpuTotal: 2, gpus: [], cluster: { partitions: [], nodes: [{ name: 'n1', state: 'MIXED', cpus: 2, cpusAllocated: 1, gpus: 0, gpusAllocated: 0 }] } },
+    [{ experimentPath: '/r/e', ledger: { cpu: { used: 0, total: 0 }, gpus: [] }, trials: [running, done] as never }],
+  );
+  assert.deepEqual(snapshot.cluster?.jobs, [{ experimentPath: '/r/e', trialId: running.id, ...job }]);
+  assert.equal(snapshot.cluster?.nodes[0].name, 'n1');
+  assert.equal(projectResources({ cpuTotal: 2, gpus: [] }, []).cluster, undefined, 'no cluster section on a local machine');
+});
+
+function slurmTrial() {
+  return { id: 'ab12c_00000', status: 'RUNNING' as const, grant: { trainable: { CPU: 0, gpus: [] }, workers: [{ CPU: 1, gpus: [] }] } };
+}
