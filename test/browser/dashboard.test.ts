@@ -190,7 +190,7 @@ describe('dashboard in a browser', { skip: missing }, () => {
     assert.deepEqual(await bestChart(), { label: 'best loss (min, by last result)', trial: '6a5cd_00001' });
     assert.deepEqual(await highlighted(), ['6a5cd_00001']);
     await page.locator('.toolbar select.best-scope').selectOption('all');
-    await page.waitForFunction(() => /ever/.test(document.querySelector('.header-strip .best')?.textContent ?? ''));
+    await page.locator('.header-strip .best', { hasText: 'ever' }).waitFor();
     assert.match(await header(), new RegExp(`best \\(best result ever\\)\\s*loss 0\\.01 \\(trial ${peaked}\\)`));
     assert.deepEqual(await bestChart(), { label: 'best loss (min, by best result ever)', trial: peaked });
     assert.deepEqual(await highlighted(), [peaked]);

@@ -28,12 +28,14 @@ export function headerStats(
   best: HeaderBest | undefined,
 ): HeaderStats {
   const s = experiment.summary;
+  const running = s.live && s.state === 'running';
   return {
     name: s.name,
-    state: s.live && s.state === 'running' ? 'running' : s.state,
+    state: running ? 'running' : s.state,
     counts: { ...s.counts },
     elapsedS: (s.endedAt ?? now) - s.startedAt,
-    use: slotsInUse(timeline),
+    // The timeline is rebuilt at the slow pace; an ended run holds nothing, whatever it last said.
+    use: running ? slotsInUse(timeline) : { CPU: 0, GPU: 0 },
     capacity: { CPU: experiment.capacity.CPU, GPU: experiment.capacity.gpus.length },
     best,
   };
