@@ -23,10 +23,15 @@ async function withProgress<T>(title: string, work: () => Promise<T>): Promise<T
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, work);
 }
 
-/** Sends a request; a failure becomes one sentence for the user and undefined for the caller. */
-async function send<P, R>(deps: CommandDeps, action: string, type: RequestType<P, R>, params: P): Promise<R | undefined> {
+/**
+ * Sends a request, under a progress notification when `progress` names one; a failure becomes
+ * one sentence for the user and undefined for the caller. The progress covers the request only:
+ * the error waits for the user's click, and a "Starting…" must not spin until then (issue 15).
+ */
+async function send<P, R>(deps: CommandDeps, action: string, type: RequestType<P, R>, params: P, progress?: string): Promise<R | undefined> {
   try {
-    return await deps.connection.request(type, params);
+    const request = () => deps.connection.request(type, params);
+    return await (progress ? withProgress(progress, request) : request());
   } catch (e) {
     await showRequestError(action, e, deps.log, deps.openClientLog);
     return undefined;
@@ -49,9 +54,7 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       if (!spec) return;
       await saveIfDirty(spec);
       const name = basename(spec.fsPath);
-      const started = await withProgress(`Starting ${name}…`, () =>
-        send(deps, `Could not run ${name}`, RuntimeRequests.runExperiment, { specPath: spec.fsPath }),
-      );
+      const started = await send(deps, `Could not run ${name}`, RuntimeRequests.runExperiment, { specPath: spec.fsPath }, `Starting ${name}…`);
       if (started) await deps.reveal(started.experimentPath);
       return started;
     }),
@@ -60,9 +63,7 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       if (!spec) return;
       await saveIfDirty(spec);
       const name = basename(spec.fsPath);
-      const plan = await withProgress(`Planning ${name}…`, () =>
-        send(deps, `Could not plan ${name}`, RuntimeRequests.planExperiment, { specPath: spec.fsPath }),
-      );
+      const plan = await send(deps, `Could not plan ${name}`, RuntimeRequests.planExperiment, { specPath: spec.fsPath }, `Planning ${name}…`);
       if (plan) await deps.documents.show(`${name.replace(/\.(ya?ml|json)$/, '')} plan.txt`, plan.text);
       return plan;
     }),
@@ -70,16 +71,14 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       const path = await experimentTarget(target, store, (e) => e.live && e.state === 'running', 'No experiment is running.');
       if (!path) return;
       const name = store.experiment(path)?.name ?? basename(path);
-      return withProgress(`Stopping ${name}…`, () => send(deps, `Could not stop ${name}`, RuntimeRequests.stopExperiment, { experimentPath: path }));
+      return send(deps, `Could not stop ${name}`, RuntimeRequests.stopExperiment, { experimentPath: path }, `Stopping ${name}…`);
     }),
     register('tunekit.resumeExperiment', async (target) => {
       if (!(await ensureTrusted())) return;
       const path = await experimentTarget(target, store, (e) => !e.live && e.state !== 'finished', 'There is no stopped or interrupted experiment to resume.');
       if (!path) return;
       const name = store.experiment(path)?.name ?? basename(path);
-      const resumed = await withProgress(`Resuming ${name}…`, () =>
-        send(deps, `Could not resume ${name}`, RuntimeRequests.resumeExperiment, { experimentPath: path }),
-      );
+      const resumed = await send(deps, `Could not resume ${name}`, RuntimeRequests.resumeExperiment, { experimentPath: path }, `Resuming ${name}…`);
       if (resumed) await deps.reveal(resumed.experimentPath);
       return resumed;
     }),
@@ -106,7 +105,7 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       });
     }),
     register('tunekit.detectGpus', async () => {
-      const found = await withProgress('Detecting GPUs…', () => send(deps, 'Could not detect GPUs', RuntimeRequests.detectGpus, {}));
+      const found = await send(deps, 'Could not detect GPUs', RuntimeRequests.detectGpus, {}, 'Detecting GPUs…');
       if (found) await deps.documents.show('Tunekit hardware.txt', found.text);
       return found;
     }),

@@ -60,6 +60,10 @@ export default {
     assert.equal(said, `Could not run bad.tune.yaml: bad.tune.yaml:4: ${MESSAGE}`, 'one sentence: the file, the line and the same message');
     await page.waitForTimeout(500); // the toast slides in
     await s.shot('run-refused');
+    s.step('the "Starting…" progress ended with the refusal, while the refusal is still on screen');
+    const starting = notificationToasts(page).filter({ hasText: 'Starting bad.tune.yaml' });
+    await until('no "Starting bad.tune.yaml…" progress left spinning', async () => (await starting.count()) === 0, 5_000);
+    assert.equal(await toast.isVisible(), true, 'the refusal waits for the user');
     await until('no run to start', async () => /^Tunekit: idle$/.test(await statusBarText(page)), 5_000);
   },
 };
