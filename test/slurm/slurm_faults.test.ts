@@ -142,3 +142,26 @@ test('a job requeued by Slurm is resubmitted from its checkpoint once, not count
     cleanup();
   }
 });
+
+test('a job warned of its time limit (USR1) stops cleanly and is resubmitted from its checkpoint, not counted as a failure', { skip: SKIP, timeout: 240_000 }, async () => {
+  const { dir, cleanup } = scratchDir({});
+  try {
+    // time 1 minute, warned 45 s before: Slurm sends USR1 some 15 s into each job.
+    writeFileSync(join(dir, 't.tune.yaml'), stepsSpec(dir, { name: 't', config: '    steps: 80\n    delay: 0.3\n    x: 1', backend: '  time: "1"\n  signal_grace_s: 45' }));
+    const run = await runCli(['run', join(dir, 't.tune.yaml'), '--json'], { timeoutMs: 230_000 });
+    assert.equal(run.code, 0, run.stderr);
+    const experiment = join(dir, 'results', 't');
+    const events = journal(experiment);
+    const restores = events.filter((e) => e.type === 'trial_restored');
+    assert.ok(restores.length >= 1, 'resubmitted at least once');
+    for (const r of restores) {
+      assert.equal(r.after_failure, false);
+      assert.match(String(r.reason), /time-limit warning/);
+    }
+    const [trial] = trialDirs(experiment);
+    assertCompleteOnce(trial, 80);
+    await noJobsLeft();
+  } finally {
+    cleanup();
+  }
+});
