@@ -3,7 +3,7 @@
  * set. experiments_tree.ts turns these into vscode.TreeItems; keeping them plain lets
  * them be tested without VS Code.
  */
-import type { ExperimentSummary, TrialSummary } from '../protocol/runtime_api';
+import { BEST_SCOPE_LABEL, type ExperimentSummary, type TrialSummary } from '../protocol/runtime_api';
 import type { TrialStatus } from '../protocol/trial';
 import { formatDuration, formatNumber, formatValue, shortParamName } from './format';
 
@@ -92,12 +92,13 @@ function experimentIcon(e: ExperimentSummary): Icon {
   }
 }
 
-/** "12/40 trials · best val_acc 0.981 · 3m12s". */
+/** "8 running · 12/40 done · best val_acc 0.981 (last result) · 3m12s": each number says what it counts. */
 export function experimentDescription(e: ExperimentSummary, nowS: number): string {
   const c = e.counts;
   const known = c.PENDING + c.RUNNING + c.PAUSED + c.TERMINATED + c.ERROR;
-  const parts = [`${c.TERMINATED + c.ERROR}/${Math.max(e.totalTrials ?? 0, known)} trials`];
-  if (e.best && e.metric) parts.push(`best ${e.metric} ${formatNumber(e.best.value)}`);
+  const parts = c.RUNNING ? [`${c.RUNNING} running`] : [];
+  parts.push(`${c.TERMINATED + c.ERROR}/${Math.max(e.totalTrials ?? 0, known)} done`);
+  if (e.best && e.metric) parts.push(`best ${e.metric} ${formatNumber(e.best.value)} (${BEST_SCOPE_LABEL.last})`);
   parts.push(formatDuration((e.endedAt ?? nowS) - e.startedAt));
   return parts.join(' · ');
 }

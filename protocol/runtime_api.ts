@@ -26,12 +26,30 @@ export interface ExperimentSummary {
   totalTrials?: number;
   metric?: string;
   mode?: 'min' | 'max';
+  /** The best trial by its last result (Ray's get_best_result scope "last"). */
   best?: { trialId: string; value: number };
   /** Epoch seconds. */
   startedAt: number;
   endedAt?: number;
   reason?: string;
 }
+
+/**
+ * What "best" compares, as Ray's `ResultGrid.get_best_result(scope=...)` does: each trial's
+ * last reported result (Ray's default), or the best result it ever reported, even one a
+ * scheduler stopped it after. Every view says which it shows (issue 15).
+ */
+export type BestScope = 'last' | 'all';
+
+export const BEST_SCOPE_LABEL: Record<BestScope, string> = {
+  last: 'last result',
+  all: 'best result ever',
+};
+
+export const BEST_SCOPE_DOC: Record<BestScope, string> = {
+  last: "Each trial's last reported result, as Ray's get_best_result(scope=\"last\") compares them (its default).",
+  all: 'The best result each trial ever reported, as Ray\'s get_best_result(scope="all") compares them.',
+};
 
 export interface CheckpointInfo {
   name: string;

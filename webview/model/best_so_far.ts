@@ -1,23 +1,7 @@
 /** The experiment's best-so-far curve: the best standing result over wall-clock time. */
 import type { PointColumns } from '../../protocol/dashboard_messages';
 
-/**
- * What "best" compares, as Ray's `ResultGrid.get_best_result(scope=...)` does: each trial's
- * last reported result (Ray's default), or the best result it ever reported, even one a
- * scheduler stopped it after. One scope holds for the header, the table, the highlighted
- * trial and the best-so-far chart, and each says which (issue 15).
- */
-export type BestScope = 'last' | 'all';
-
-export const BEST_SCOPE_LABEL: Record<BestScope, string> = {
-  last: 'last result',
-  all: 'best result ever',
-};
-
-export const BEST_SCOPE_DOC: Record<BestScope, string> = {
-  last: "Each trial's last reported result, as Ray's get_best_result(scope=\"last\") compares them (its default).",
-  all: 'The best result each trial ever reported, as Ray\'s get_best_result(scope="all") compares them.',
-};
+export { BEST_SCOPE_DOC, BEST_SCOPE_LABEL, type BestScope } from '../../protocol/runtime_api';
 
 export interface BestPoint {
   /** Seconds since the experiment started. */

@@ -29,7 +29,7 @@ test('the quickstart runs from the command, shows its trials in the tree, and fi
   assert.ok(trials.every((t) => t.status === 'TERMINATED' && t.iteration === 12), trials.map((t) => `${t.id} ${t.status} ${t.iteration}`).join(', '));
 
   const finishedRoot = api.experimentRows().find((r) => r.node.experimentPath === path);
-  assert.match(finishedRoot?.item.description ?? '', /^8\/8 trials · best val_acc [\d.]+ · \d+/);
+  assert.match(finishedRoot?.item.description ?? '', /^8\/8 done · best val_acc [\d.]+ \(last result\) · \d+/);
   assert.equal(finishedRoot?.item.contextValue, 'experiment.finished');
   const rows = api.experimentRows(finishedRoot!.node);
   assert.equal(rows.length, 8);

@@ -10,7 +10,7 @@ import {
 } from '../../../extension/tree_items';
 import { experiment, trial } from './summaries';
 
-test('an experiment reads finished/total trials, the best metric and its duration', () => {
+test('an experiment says how many trials run, how many of all are done, the best by last result and its duration', () => {
   const e = experiment({
     counts: { PENDING: 20, RUNNING: 8, PAUSED: 0, TERMINATED: 11, ERROR: 1 },
     totalTrials: 40,
@@ -18,12 +18,12 @@ test('an experiment reads finished/total trials, the best metric and its duratio
     best: { trialId: '00003', value: 0.98123 },
     startedAt: 1000,
   });
-  assert.equal(experimentDescription(e, 1192), '12/40 trials · best val_acc 0.9812 · 3m12s');
+  assert.equal(experimentDescription(e, 1192), '8 running · 12/40 done · best val_acc 0.9812 (last result) · 3m12s');
 });
 
 test('an experiment without a known total counts the trials it has, and a finished one stops its clock', () => {
   const e = experiment({ counts: { PENDING: 0, RUNNING: 0, PAUSED: 0, TERMINATED: 8, ERROR: 0 }, startedAt: 0, endedAt: 45, state: 'finished', live: false });
-  assert.equal(experimentDescription(e, 99999), '8/8 trials · 45s');
+  assert.equal(experimentDescription(e, 99999), '8/8 done · 45s');
 });
 
 test('the experiment contextValue says which actions apply', () => {
