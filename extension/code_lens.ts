@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { storagePathSetting } from './settings';
+import { specLenses, type SpecLens } from './spec_actions';
 import { importsTunekit, isSpecFile, parseSpecObject, resultsDirOf, specMentionsScript } from './spec_discovery';
 import type { SpecIndex } from './spec_index';
 import type { RuntimeStore } from './store';
@@ -47,18 +48,18 @@ export class TunekitCodeLenses implements vscode.CodeLensProvider, vscode.Dispos
   private specLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const top = new vscode.Range(0, 0, 0, 0);
     const specPath = document.uri.fsPath;
-    const lenses = [
-      new vscode.CodeLens(top, { title: '▶ Run', command: 'tunekit.runExperiment', arguments: [document.uri] }),
-      new vscode.CodeLens(top, { title: 'Plan', command: 'tunekit.planExperiment', arguments: [document.uri] }),
-    ];
     const known = this.store.experiments().find((e) => e.specPath === specPath);
     const resultsDir = known?.path ?? resultsDirOf(specPath, parseSpecObject(document.getText()), storagePathSetting());
-    if (known?.live && known.state === 'running') {
-      lenses.push(new vscode.CodeLens(top, { title: '■ Stop', command: 'tunekit.stopExperiment', arguments: [resultsDir] }));
-    } else if (known || existsSync(join(resultsDir, 'experiment.json'))) {
-      lenses.push(new vscode.CodeLens(top, { title: 'Resume', command: 'tunekit.resumeExperiment', arguments: [resultsDir] }));
-    }
-    return lenses;
+    const commands: Record<SpecLens, { command: string; target: unknown }> = {
+      '▶ Run': { command: 'tunekit.runExperiment', target: document.uri },
+      Plan: { command: 'tunekit.planExperiment', target: document.uri },
+      '■ Stop': { command: 'tunekit.stopExperiment', target: resultsDir },
+      Resume: { command: 'tunekit.resumeExperiment', target: resultsDir },
+      'Open Dashboard': { command: 'tunekit.openDashboard', target: resultsDir },
+    };
+    return specLenses(known, !known && existsSync(join(resultsDir, 'experiment.json'))).map(
+      (title) => new vscode.CodeLens(top, { title, command: commands[title].command, arguments: [commands[title].target] }),
+    );
   }
 
   private async scriptLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {

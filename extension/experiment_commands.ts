@@ -1,11 +1,12 @@
 /** Commands that ask the runtime to do something: run, plan, stop, resume, extend, detect GPUs. */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { RuntimeRequests, type RequestType } from '../protocol/runtime_api';
+import { RuntimeRequests, type ExperimentSummary, type RequestType } from '../protocol/runtime_api';
 import { experimentTarget, specTarget, trialTarget, type CommandTarget } from './command_targets';
 import type { RuntimeConnection } from './runtime_connection';
 import type { RuntimeStore } from './store';
 import type { ReadOnlyDocuments } from './read_only_documents';
+import { runIntent, type RunIntent } from './spec_actions';
 import { ensureTrusted } from './trust';
 import { showRequestError, type OpenLogs } from './user_messages';
 
@@ -44,6 +45,18 @@ async function saveIfDirty(uri: vscode.Uri): Promise<void> {
   if (open?.isDirty) await open.save();
 }
 
+/** A run that would do nothing: say so and offer what the user likely meant (the command does not wait for the pick). True when it was offered. */
+function offerInstead(intent: RunIntent, known: ExperimentSummary | undefined): boolean {
+  if (intent.kind === 'start' || !known) return false;
+  const actions = intent.kind === 'finished' ? ['Open Dashboard', 'Extend a Trial…'] : ['Open Dashboard'];
+  void vscode.window.showInformationMessage(intent.message, ...actions).then((choice) => {
+    if (choice === 'Open Dashboard') return vscode.commands.executeCommand('tunekit.openDashboard', known.path);
+    if (choice === 'Extend a Trial…') return vscode.commands.executeCommand('tunekit.extendTrial');
+    return undefined;
+  });
+  return true;
+}
+
 export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable[] {
   const { store } = deps;
   const register = (id: string, run: (target: CommandTarget) => Promise<unknown>) => vscode.commands.registerCommand(id, run);
@@ -54,6 +67,8 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       if (!spec) return;
       await saveIfDirty(spec);
       const name = basename(spec.fsPath);
+      const known = store.experiments().find((e) => e.specPath === spec.fsPath);
+      if (offerInstead(runIntent(known), known)) return undefined;
       const started = await send(deps, `Could not run ${name}`, RuntimeRequests.runExperiment, { specPath: spec.fsPath }, `Starting ${name}…`);
       if (started) await deps.reveal(started.experimentPath);
       return started;
@@ -77,6 +92,7 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       if (!(await ensureTrusted())) return;
       const path = await experimentTarget(target, store, (e) => !e.live && e.state !== 'finished', 'There is no stopped or interrupted experiment to resume.');
       if (!path) return;
+      if (offerInstead(runIntent(store.experiment(path)), store.experiment(path))) return undefined;
       const name = store.experiment(path)?.name ?? basename(path);
       const resumed = await send(deps, `Could not resume ${name}`, RuntimeRequests.resumeExperiment, { experimentPath: path }, `Resuming ${name}…`);
       if (resumed) await deps.reveal(resumed.experimentPath);

@@ -72,13 +72,24 @@ test('a long run shows in the status bar while it runs, and stops only when aske
   await waitFor('the status bar to go idle', () => api.health()?.text === 'Tunekit: idle');
 }, 60_000);
 
-test('once results exist the spec offers Resume', async () => {
+test('once its experiment finished, the spec offers its dashboard, not a Resume that would do nothing', async () => {
   const spec = inWorkspace('quickstart', 'quickstart.tune.yaml');
-  const titles = await waitFor('a Resume lens', async () => {
+  const titles = await waitFor('an Open Dashboard lens', async () => {
     const found = await lensTitles(spec);
-    return found.includes('Resume') ? found : undefined;
+    return found.includes('Open Dashboard') ? found : undefined;
   });
-  assert.deepEqual(titles, ['▶ Run', 'Plan', 'Resume']);
+  assert.deepEqual(titles, ['▶ Run', 'Plan', 'Open Dashboard']);
+});
+
+test('Run on a finished experiment offers its results instead of resuming it, so its elapsed time stays', async () => {
+  const api = await tunekit();
+  const spec = inWorkspace('quickstart', 'quickstart.tune.yaml');
+  const before = api.store.experiments().find((e) => e.specPath === spec.fsPath && e.state === 'finished');
+  assert.ok(before, 'the quickstart finished earlier in this suite');
+  assert.equal(await vscode.commands.executeCommand('tunekit.runExperiment', spec), undefined, 'nothing was started');
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = api.store.experiment(before.path)!;
+  assert.deepEqual([after.state, after.live, after.endedAt, after.startedAt], ['finished', false, before.endedAt, before.startedAt]);
 });
 
 test('the runtime reports the machine\'s CPUs for the Resources view', async () => {
