@@ -197,6 +197,24 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('a spec without a metric headlines no best until the user picks one, and the pick is kept', async () => {
+    const messages = fixture('asha');
+    const snapshot = messages.find((m) => m.type === 'snapshot')!;
+    delete snapshot.experiment.summary.metric;
+    delete snapshot.experiment.summary.mode;
+    delete snapshot.experiment.summary.best;
+    const { page } = await openDashboard(h, messages);
+    const best = page.locator('.header-strip .best');
+    assert.match(await best.innerText(), /^best\s*no metric in the spec: pick one above$/);
+    assert.deepEqual((await datasets(page, 'curves')).filter((d) => d.trialId && d.width === 3), [], 'no trial is drawn as the best');
+    await page.locator('.toolbar select').first().selectOption('loss');
+    await best.filter({ hasText: 'loss' }).waitFor();
+    assert.match(await best.innerText(), /best \(last result\)\s*loss 0\.147/);
+    await openDashboard(h, messages, { page });
+    assert.equal(await page.locator('.toolbar select').first().inputValue(), 'loss');
+    await page.close();
+  });
+
   it('the metric, the filters and the selection come back after the page is reloaded', async () => {
     const messages = fixture('asha');
     const { page } = await openDashboard(h, messages);

@@ -182,10 +182,13 @@ export class DashboardApp {
   // ---- derived values ------------------------------------------------------------
 
   private metric(): string {
-    const summary = this.data.experiment?.summary;
-    const names = this.metricNames();
-    if (this.ui.metric && names.includes(this.ui.metric)) return this.ui.metric;
-    return summary?.metric ?? names[0] ?? '';
+    return this.judgedMetric() ?? this.metricNames()[0] ?? '';
+  }
+
+  /** The metric "best" is judged by: the user's pick, else the spec's; a spec without one names no best until the user picks (issue 15). */
+  private judgedMetric(): string | undefined {
+    if (this.ui.metric && this.metricNames().includes(this.ui.metric)) return this.ui.metric;
+    return this.data.experiment?.summary.metric;
   }
 
   private metricNames(): string[] {
@@ -202,6 +205,7 @@ export class DashboardApp {
 
   /** The best trial under the page's scope: its last result's value, or the best it ever reported. */
   private bestUnderScope(metric: string, trials: readonly TrialSummary[]): { trialId: string; value: number } | undefined {
+    if (metric !== this.judgedMetric()) return undefined;
     const mode = this.mode(metric);
     // scope "last": the trial's last result, which the summary carries before its history loads.
     const value = (t: TrialSummary) => (this.ui.scope === 'last' ? t.metrics[metric] : this.runOf(t.id, metric, mode)?.y.at(-1));
@@ -264,7 +268,7 @@ export class DashboardApp {
     if (!experiment) return;
     this.renders.fast++;
     if (this.data.takeChanges().reset) this.cache.retain(new Set(this.data.trials.keys()));
-    this.toolbar.render(this.metricNames(), this.metric());
+    this.toolbar.render(this.metricNames(), this.judgedMetric());
     this.renderCurves();
     this.renderHeader();
   }
@@ -292,8 +296,9 @@ export class DashboardApp {
     const metric = this.metric();
     const found = this.bestUnderScope(metric, this.data.trialList());
     const best = found ? { ...found, metric, scope: this.ui.scope } : undefined;
+    const unjudged = this.judgedMetric() === undefined && this.metricNames().length > 0;
     const loading = this.data.pendingHistories > 0 ? `loading metric histories (${this.data.pendingHistories} left)` : undefined;
-    this.header.render(headerStats(experiment, this.timeline, this.data.now(performance.now()), best), this.notice ?? loading);
+    this.header.render(headerStats(experiment, this.timeline, this.data.now(performance.now()), best), this.notice ?? loading, unjudged);
   }
 
   private renderCharts(experiment: DashboardExperiment, trials: TrialSummary[], metric: string, selection: ReadonlySet<string>, bestId: string | undefined): void {

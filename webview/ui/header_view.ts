@@ -24,7 +24,8 @@ export class HeaderView {
   private layout = '';
   private readonly values = new Map<string, HTMLElement>();
 
-  render(stats: HeaderStats, notice: string | undefined): void {
+  /** `unjudged`: the spec names no metric and the user picked none, so no best is claimed. */
+  render(stats: HeaderStats, notice: string | undefined, unjudged = false): void {
     const use = (held: number, total: number) => `${formatNumber(Math.round(held * 100) / 100)} / ${formatNumber(total)}`;
     const items: Item[] = [
       { key: 'title', text: stats.name, className: 'title' },
@@ -35,7 +36,9 @@ export class HeaderView {
       ...(stats.capacity.GPU > 0 ? [{ key: 'gpu', label: 'GPU', text: use(stats.use.GPU, stats.capacity.GPU), className: 'stat' }] : []),
       ...(stats.best
         ? [{ key: 'best', label: `best (${BEST_SCOPE_LABEL[stats.best.scope]})`, title: BEST_SCOPE_DOC[stats.best.scope], text: `${stats.best.metric} ${formatNumber(stats.best.value)} (trial ${stats.best.trialId})`, className: 'stat best' }]
-        : []),
+        : unjudged
+          ? [{ key: 'best', label: 'best', title: 'The spec names no tune_config.metric; pick the metric to judge trials by.', text: 'no metric in the spec: pick one above', className: 'stat best' }]
+          : []),
       ...(notice ? [{ key: 'notice', text: notice, className: 'notice' }] : []),
     ];
     const layout = items.map((i) => `${i.key}\u0000${i.className}\u0000${i.label ?? ''}`).join('\u0001');

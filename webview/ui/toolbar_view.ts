@@ -22,13 +22,16 @@ export class ToolbarView {
     setOptions(this.mode, [{ value: 'auto', label: 'best: auto' }, { value: 'max', label: 'best: max' }, { value: 'min', label: 'best: min' }], ui.mode);
     setOptions(this.scope, [{ value: 'last', label: BEST_SCOPE_LABEL.last }, { value: 'all', label: BEST_SCOPE_LABEL.all }], ui.scope);
     this.scope.addEventListener('change', () => onChange({ scope: this.scope.value === 'all' ? 'all' : 'last' }));
-    this.metric.addEventListener('change', () => onChange({ metric: this.metric.value }));
+    this.metric.addEventListener('change', () => {
+      if (this.metric.value) onChange({ metric: this.metric.value });
+    });
     this.axis.addEventListener('change', () => onChange({ xAxis: this.axis.value === 'time_total_s' ? 'time_total_s' : 'training_iteration' }));
     this.mode.addEventListener('change', () => onChange({ mode: this.mode.value as UiState['mode'] }));
   }
 
-  /** The metrics any trial reported; the picker is rebuilt only when they change. */
-  render(metrics: string[], metric: string): void {
-    setOptions(this.metric, metrics.map((m) => ({ value: m, label: m })), metric);
+  /** The metrics any trial reported; `judged` unset: none chosen yet, so the picker asks. Rebuilt only when they change. */
+  render(metrics: string[], judged: string | undefined): void {
+    const ask = judged === undefined && metrics.length > 0 ? [{ value: '', label: 'pick a metric…' }] : [];
+    setOptions(this.metric, [...ask, ...metrics.map((m) => ({ value: m, label: m }))], judged ?? '');
   }
 }
