@@ -6,7 +6,7 @@ import { RuntimeRequests } from '../protocol/runtime_api';
 import { experimentTarget, trialTarget, type CommandTarget } from './command_targets';
 import type { CommandDeps } from './experiment_commands';
 import { specPathForScript } from './spec_discovery';
-import { scriptTemplate, specTemplate, validExperimentName } from './templates';
+import { reportedKeys, scriptTemplate, specTemplate, validExperimentName } from './templates';
 
 export interface FileCommandDeps extends CommandDeps {
   extensionUri: vscode.Uri;
@@ -66,7 +66,8 @@ export function registerFileCommands(deps: FileCommandDeps): vscode.Disposable[]
       if (!script || script.scheme !== 'file') return;
       const specPath = specPathForScript(script.fsPath);
       if (!existsSync(specPath)) {
-        await writeNew(specPath, specTemplate({ name: basename(specPath).replace(/\.tune\.yaml$/, ''), script: basename(script.fsPath) }));
+        const text = (await vscode.workspace.openTextDocument(script)).getText();
+        await writeNew(specPath, specTemplate({ name: basename(specPath).replace(/\.tune\.yaml$/, ''), script: basename(script.fsPath), reported: reportedKeys(text) }));
       }
       await openFile(specPath);
       return specPath;

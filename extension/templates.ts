@@ -5,9 +5,44 @@ export interface TemplateOptions {
   name: string;
   /** The script's file name, relative to the spec. */
   script: string;
+  /** The metric keys the script reports, when read from it (`reportedKeys`). */
+  reported?: string[];
 }
 
-export function specTemplate({ name, script }: TemplateOptions): string {
+/** Keys that count progress rather than measure a trial: never the metric to tune. */
+const COUNTERS = /^(step|steps|epoch|epochs|iter|iteration|training_iteration|global_step|batch|rank|world_rank|local_rank)$/i;
+
+/**
+ * The keys a script passes to `report(...)` (tunekit's or Ray's), in the order first seen:
+ * dict literals' string keys and `dict(key=...)` arguments. A scaffold reads them so its
+ * metric is one the script reports (issue 15).
+ */
+export function reportedKeys(script: string): string[] {
+  const keys = new Set<string>();
+  for (const call of script.matchAll(/\breport\s*\(\s*(\{[^}]*\}|dict\s*\([^)]*\))/g)) {
+    const body = call[1];
+    const pattern = body.startsWith('{') ? /["']([A-Za-z_][\w./-]*)["']\s*:/g : /\b([A-Za-z_]\w*)\s*=/g;
+    for (const key of body.matchAll(pattern)) keys.add(key[1]);
+  }
+  return [...keys];
+}
+
+/** The reported key to tune and its direction: a loss or error is minimised, anything else maximised. */
+export function metricFor(reported: readonly string[]): { metric: string; mode: 'min' | 'max' } | undefined {
+  const candidates = reported.filter((k) => !COUNTERS.test(k));
+  const metric = candidates.find((k) => /loss|err|acc|score|reward|f1|auc|mse|mae|perplexity/i.test(k)) ?? candidates[0];
+  if (!metric) return undefined;
+  return { metric, mode: /loss|err|mse|mae|rmse|perplexity/i.test(metric) ? 'min' : 'max' };
+}
+
+export function specTemplate({ name, script, reported }: TemplateOptions): string {
+  const chosen = metricFor(reported ?? []);
+  // Keys were read but none measures a trial: leave the metric for the user rather than invent one.
+  const metricLines = chosen
+    ? `  metric: ${chosen.metric}                     # ${reported?.length ? `one of the keys ${script} reports: ${reported.join(', ')}` : 'a key your script reports'}\n  mode: ${chosen.mode}`
+    : reported?.length
+      ? `  # metric: ...                       # ${script} reports only ${reported.join(', ')}; name the key to tune\n  # mode: min`
+      : `  metric: val_loss                     # a key your script reports\n  mode: min`;
   return `# A Tunekit experiment: Ray Tune's Tuner(TorchTrainer(...)) written as data.
 # Run it with the "▶ Run" lens above, or: npx tunekit run <this file>
 trainer:
@@ -26,8 +61,7 @@ param_space:                           # what varies between trials
 
 tune_config:
   num_samples: 4
-  metric: val_loss                     # a key your script reports
-  mode: min
+${metricLines}
   seed: 0
 
 run_config:
