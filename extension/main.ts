@@ -14,6 +14,7 @@ import { DashboardPanels } from './dashboard_panel';
 import { ExperimentsTree } from './experiments_tree';
 import { ReadOnlyDocuments } from './read_only_documents';
 import { ResourcesTree } from './resources_tree';
+import { RunEndWatch } from './run_end_checks';
 import { RuntimeConnection } from './runtime_connection';
 import { runtimeLocation } from './runtime_location';
 import { readRuntimeSettings } from './settings';
@@ -58,6 +59,10 @@ export function activate(context: vscode.ExtensionContext): TunekitApi {
   const lenses = new TunekitCodeLenses(store, specs);
   const documents = new ReadOnlyDocuments();
   const statusBar = new HealthStatusBar(store, connection);
+  const runEnds = new RunEndWatch(store, (message, experimentPath) => {
+    log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Open Dashboard').then((choice) => choice && vscode.commands.executeCommand('tunekit.openDashboard', experimentPath));
+  });
   const attached = connection;
   const dashboards = new DashboardPanels({
     extensionUri: context.extensionUri,
@@ -77,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): TunekitApi {
     vscode.languages.registerCodeLensProvider(CODE_LENS_SELECTOR, lenses),
     documents,
     statusBar,
+    runEnds,
     dashboards,
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, dashboards.serializer()),
     vscode.workspace.onDidChangeConfiguration((e) => {
