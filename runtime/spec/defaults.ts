@@ -42,6 +42,7 @@ interface RawTrainer {
   env?: Record<string, string | number | boolean>;
   train_loop_config?: Record<string, unknown>;
   scaling_config?: RawScalingConfig;
+  warm_start?: boolean | { enabled?: boolean; imports?: string[] };
   failure_config?: { max_failures?: number; startup_timeout_s?: number; report_timeout_s?: number };
 }
 
@@ -66,7 +67,7 @@ export function resolveSpec(raw: RawSpec, file: string, user: UserDefaults = use
   };
   const resources = raw.resources ?? user.resources;
   if (resources) spec.resources = { ...resources };
-  if (raw.backend?.type === 'slurm') spec.backend = slurmBackendWithDefaults(raw.backend, dir);
+  spec.backend = raw.backend?.type === 'slurm' ? slurmBackendWithDefaults(raw.backend, dir) : { type: 'local' };
   return spec;
 }
 
@@ -119,7 +120,13 @@ function trainerWithDefaults(raw: RawTrainer, dir: string): TrainerSpec {
       startup_timeout_s: raw.failure_config?.startup_timeout_s ?? 120,
       report_timeout_s: raw.failure_config?.report_timeout_s ?? 0,
     },
+    warm_start: warmStartWithDefaults(raw.warm_start),
   };
+}
+
+function warmStartWithDefaults(raw: RawTrainer['warm_start']): TrainerSpec['warm_start'] {
+  if (typeof raw === 'boolean') return { enabled: raw, imports: null };
+  return { enabled: raw?.enabled ?? true, imports: raw?.imports ?? null };
 }
 
 function tuneConfigWithDefaults(raw: NonNullable<RawSpec['tune_config']>, user: UserDefaults): TuneConfig {

@@ -20,6 +20,7 @@ test('a spec with only trainer.command gets the defaults of Ray and protocol/spe
   const spec = parsed('trainer:\n  command: [python3, train.py]\n');
   assert.deepEqual(spec, {
     file: '/experiments/demo.tune.yaml',
+    backend: { type: 'local' },
     trainer: {
       command: ['python3', 'train.py'],
       working_dir: '/experiments',
@@ -32,6 +33,7 @@ test('a spec with only trainer.command gets the defaults of Ray and protocol/spe
         trainer_resources: { CPU: 1, GPU: 0 },
       },
       failure_config: { max_failures: 0, startup_timeout_s: 120, report_timeout_s: 0 },
+      warm_start: { enabled: true, imports: null },
     },
     param_space: {},
     tune_config: {

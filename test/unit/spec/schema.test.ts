@@ -39,11 +39,13 @@ test('every property of the spec schema has a description for editor hovers', ()
 test('every default the schema advertises is the value the loader fills in', () => {
   const file = '/experiments/demo.tune.yaml';
   const { spec } = parseSpecText('trainer: {command: [a]}\n', file);
-  assert.ok(spec);
+  // The slurm backend's keys are filled in only when it is chosen.
+  const { spec: slurm } = parseSpecText('trainer: {command: [a]}\nbackend: {type: slurm}\n', file);
+  assert.ok(spec && slurm);
   let checked = 0;
   walk(schema, [], (path, node) => {
     if (!('default' in node)) return;
-    let value: unknown = spec;
+    let value: unknown = path[0] === 'backend' && path[1] !== 'type' ? slurm : spec;
     for (const key of path) value = (value as Record<string, unknown>)[key];
     // Mappings with a type are written as their type name, paths relative to the spec.
     if (typeof value === 'object' && value !== null && 'type' in value) value = (value as { type: unknown }).type;
