@@ -33,6 +33,11 @@ export interface TrialLaunch {
   perWorker?: { CPU: number; GPU: number };
   /** training_iteration the trial resumes at; results of this launch continue from there. */
   iteration?: number;
+  /**
+   * trainer.warm_start: Python workers are forked from a warm parent that already imported
+   * `imports` (null: the script's own top-level imports). Absent means on, with discovery.
+   */
+  warmStart?: { enabled: boolean; imports: string[] | null };
   /** Set when the driver runs inside a Slurm job: the workers are one `srun` step placed by Slurm. */
   srun?: { cpusPerTask: number; gpusPerTask: number; nodes: number };
 }
@@ -82,6 +87,8 @@ export type DriverToTuner =
   | { type: 'log'; trialId: string; lines: Array<{ rank: number; stream: 'stdout' | 'stderr'; line: string }> }
   /** A rejected report stream (wrong token, malformed line…), already rate-limited. */
   | { type: 'rejected'; trialId: string; what: string }
+  /** One line for the trial's events, e.g. why its workers started cold instead of warm. */
+  | { type: 'note'; trialId: string; note: string }
   | { type: 'ended'; trialId: string; exit: GroupExit }
   /** From a cluster backend, not a driver: where the trial's job stands in the queue. */
   | { type: 'job'; trialId: string; job: TrialJob };

@@ -138,6 +138,13 @@ export interface CheckpointRefusedEvent extends EventBase {
   reason: string;
 }
 
+/** One line about how a trial ran that is neither a failure nor a decision (e.g. its workers started cold). */
+export interface TrialNoteEvent extends EventBase {
+  type: 'trial_note';
+  trial_id: string;
+  note: string;
+}
+
 export interface CheckpointDeletedEvent extends EventBase {
   type: 'checkpoint_deleted';
   trial_id: string;
@@ -187,6 +194,7 @@ export type JournalEvent =
   | CheckpointCommittedEvent
   | CheckpointRefusedEvent
   | CheckpointDeletedEvent
+  | TrialNoteEvent
   | TrialFinishedEvent
   | SchedulerDecisionEvent
   | PbtExploitEvent
@@ -207,6 +215,7 @@ export const JOURNAL_EVENT_TYPES: readonly JournalEventType[] = [
   'checkpoint_committed',
   'checkpoint_refused',
   'checkpoint_deleted',
+  'trial_note',
   'trial_finished',
   'scheduler_decision',
   'pbt_exploit',

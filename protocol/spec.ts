@@ -45,6 +45,17 @@ export interface TrainerSpec {
   train_loop_config: Record<string, unknown>;
   scaling_config: ScalingConfig;
   failure_config: TrainFailureConfig;
+  warm_start: WarmStartSpec;
+}
+
+/**
+ * Python workers forked from a warm parent that already imported the script's modules, so a
+ * worker skips interpreter start-up and `import torch` (README, "Warm start"). Local backend only.
+ */
+export interface WarmStartSpec {
+  enabled: boolean;
+  /** Modules the warm parent imports; null: the script's own top-level imports. */
+  imports: string[] | null;
 }
 
 export type SchedulerSpec =

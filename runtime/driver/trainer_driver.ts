@@ -5,6 +5,7 @@ import { freeLoopbackPort } from './free_port';
 import { HangWatch } from './hang_watch';
 import { ReportBarrier, type Round } from './report_barrier';
 import { startWorkerGroup, type RunningGroup } from './start_group';
+import { WarmPool } from './warm_pool';
 import type { WorkerLine } from './worker_group';
 
 const LOG_BATCH_MS = 100;
@@ -28,6 +29,10 @@ export class TrainerDriver {
   private logTimer: NodeJS.Timeout | undefined;
   private hangWatch: HangWatch | undefined;
   private barrier: ReportBarrier | undefined;
+  /** A stop that arrived before the group existed. */
+  private earlyStop: string | undefined;
+  /** Warm parents live as long as the driver, across its trials. */
+  private readonly warm = new WarmPool();
 
   constructor(private readonly send: (msg: DriverToTuner) => void) {}
 
@@ -37,7 +42,9 @@ export class TrainerDriver {
         void this.launch(msg.launch);
         break;
       case 'stop':
-        if (msg.trialId === this.trialId) this.group?.stop(msg.reason);
+        if (msg.trialId !== this.trialId) break;
+        if (this.group) this.group.stop(msg.reason);
+        else this.earlyStop ??= msg.reason;
         break;
       case 'result_ack': {
         const pending = this.pending.get(msg.id);
@@ -49,7 +56,10 @@ export class TrainerDriver {
         break;
       }
       case 'shutdown':
-        if (!this.group) process.exit(0);
+        if (!this.group) {
+          this.warm.stopAll();
+          process.exit(0);
+        }
         break;
     }
   }
@@ -57,12 +67,14 @@ export class TrainerDriver {
   /** The Tuner is gone: nothing of ours may outlive it. */
   abandon(): void {
     this.group?.killNow();
+    this.warm.stopAll();
     process.exit(0);
   }
 
   private async launch(launch: TrialLaunch): Promise<void> {
     if (this.group) throw new Error(`driver is busy with ${this.trialId}`);
     this.trialId = launch.trialId;
+    this.earlyStop = undefined;
     this.logBatch = { type: 'log', trialId: launch.trialId, lines: [] };
     const barrier = new ReportBarrier(launch.grant.workers.length, (round) => this.relayRound(launch.trialId, round));
     this.barrier = barrier;
@@ -99,8 +111,13 @@ export class TrainerDriver {
         : await ReportServer.listen({ socketPath: launch.reportSocket, ...serverOptions });
       launch = { ...launch, reportSocket: this.server.socketPath };
       const masterPort = await freeLoopbackPort();
-      const group = startWorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank, failed) => barrier.rankExited(rank, failed));
+      const group = startWorkerGroup(launch, masterPort, (line) => this.bufferLine(line), (rank, failed) => barrier.rankExited(rank, failed), {
+        warm: this.warm,
+        onNote: (note) => this.send({ type: 'note', trialId: launch.trialId, note }),
+      });
       this.group = group;
+      if (this.earlyStop !== undefined) group.stop(this.earlyStop);
+      await group.started;
       const pids = group.pids;
       this.send({ type: 'started', trialId: launch.trialId, pids, startTimes: pids.map((p) => processStartTime(p) ?? null), masterPort });
       this.hangWatch = new HangWatch(launch, group.liveRanks.bind(group), (rank, reason) => group.fail(rank, reason));

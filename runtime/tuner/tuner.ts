@@ -512,6 +512,7 @@ export class Tuner extends EventEmitter {
         reportTimeoutS: this.spec.trainer.failure_config.report_timeout_s,
         perWorker: trial.request.workers[0] ?? { CPU: 1, GPU: 0 },
         iteration: trial.iteration,
+        warmStart: this.spec.trainer.warm_start,
       },
     });
   }
@@ -537,6 +538,9 @@ export class Tuner extends EventEmitter {
         break;
       case 'rejected':
         this.emit('rejected', trial, msg.what);
+        break;
+      case 'note':
+        this.record({ type: 'trial_note', trial_id: trial.id, note: msg.note });
         break;
       case 'job':
         this.onJobSeen(trial, msg.job);

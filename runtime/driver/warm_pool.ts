@@ -1,0 +1,57 @@
+import { WarmParent } from './warm_parent';
+
+const MAX_PARENTS = 2;
+
+/**
+ * A driver's warm parents, one per distinct interpreter, script, imports and import-time
+ * environment (usually one). They belong to the driver: it stops them when it goes away,
+ * and the parent-death signal stops them if it is killed.
+ */
+export class WarmPool {
+  private readonly parents = new Map<string, WarmParent>();
+  private readonly refused = new Map<string, string>();
+
+  /** The warm parent for `key`, started on first use; rejects with why warming is refused. */
+  async get(key: string, start: () => WarmParent): Promise<WarmParent> {
+    const refused = this.refused.get(key);
+    if (refused !== undefined) throw new Error(refused);
+    let parent = this.parents.get(key);
+    if (parent && !parent.alive) {
+      this.parents.delete(key);
+      parent = undefined;
+    }
+    if (!parent) {
+      for (const [k, p] of this.parents) {
+        if (this.parents.size < MAX_PARENTS) break;
+        if (p.busy) continue;
+        p.stop();
+        this.parents.delete(k);
+      }
+      parent = start();
+      this.parents.set(key, parent);
+    } else {
+      // Most recently used last, so eviction takes the oldest.
+      this.parents.delete(key);
+      this.parents.set(key, parent);
+    }
+    try {
+      await parent.ready;
+      return parent;
+    } catch (err) {
+      this.parents.delete(key);
+      parent.stop();
+      // A parent that refused (a thread, CUDA, a failed import) refuses again: ask once.
+      if (parent.alive) this.refused.set(key, (err as Error).message);
+      throw err;
+    }
+  }
+
+  get pids(): number[] {
+    return [...this.parents.values()].map((p) => p.pid ?? -1);
+  }
+
+  stopAll(): void {
+    for (const p of this.parents.values()) p.stop();
+    this.parents.clear();
+  }
+}

@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import { alivePids, readJsonLines, runCli, scratchDir as flatScratchDir } from '../cli_harness';
+
+function scratchDir(files: Record<string, string>): { dir: string; cleanup: () => void } {
+  const scratch = flatScratchDir({});
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(scratch.dir, name)), { recursive: true });
+    writeFileSync(join(scratch.dir, name), text);
+  }
+  mkdirSync(join(scratch.dir, 'lib'), { recursive: true });
+  return scratch;
+}
+
+/** Prints what a worker process is, as `python worker.py a b` would see it, then reports. */
+const PROBE = `
+import json, os, signal, sys, threading
+import numpy
+import tunekit
+main = sys.modules["__main__"]
+seen = {
+    "name": __name__, "argv": sys.argv, "cwd": os.getcwd(), "path0": sys.path[0], "file": __file__,
+    "spec": repr(main.__spec__), "omp": os.environ.get("OMP_NUM_THREADS"), "rank": os.environ.get("RANK"),
+    "cuda": os.environ.get("CUDA_VISIBLE_DEVICES"), "my_var": os.environ.get("MY_VAR"),
+    "sigint": signal.getsignal(signal.SIGINT) is signal.default_int_handler,
+    "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
+    "sigchld": signal.getsignal(signal.SIGCHLD) == signal.SIG_DFL,
+    "stdin": sys.stdin.read(), "threads": threading.active_count(), "pid": os.getpid(),
+    "np": float(numpy.random.random()), "parent": open("/proc/%d/comm" % os.getppid()).read().strip(), "ppid": os.getppid(), "warm": "numpy" in sys.modules and os.environ.get("TUNEKIT_PROBE_COLD") is None,
+}
+print("SEEN " + json.dumps(seen), flush=True)
+print("on stderr", file=sys.stderr, flush=True)
+tunekit.report({"ok": 1})
+`;
+
+const spec = (extra: string, workers = 1) => `
+trainer:
+  command: [python3, worker.py, a, "b c"]
+  working_dir: sub
+  env: {MY_VAR: hello, PYTHONPATH: ../lib}
+  scaling_config: {num_workers: ${workers}, resources_per_worker: {CPU: 1}, trainer_resources: {CPU: 0}}
+${extra}
+param_space:
+  train_loop_config: {i: {grid_search: [1, 2, 3]}}
+tune_config: {max_concurrent_trials: 1}
+resources: {CPU: 2}
+run_config: {name: warm}
+`;
+
+function hasTorch(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
+}
+
+function seen(trialPath: string, rank = 0): Record<string, unknown> {
+  const log = readFileSync(join(trialPath, `worker_${rank}.log`), 'utf8');
+  return JSON.parse(log.split('\n').find((l) => l.startsWith('SEEN '))!.slice(5));
+}
+
+function notes(experimentPath: string): string[] {
+  return readJsonLines(join(experimentPath, 'events.jsonl'))
+    .filter((e) => e.type === 'trial_note')
+    .map((e) => String(e.note));
+}
+
+describe('warm start', () => {
+  it('runs a forked worker as python worker.py would: __main__, argv, cwd, sys.path, signals, env, stdio', async () => {
+    const { dir, cleanup } = scratchDir({ 'sub/worker.py': PROBE, 'w.tune.yaml': spec('', 2) });
+    try {
+      const run = await runCli(['run', join(dir, 'w.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      assert.deepEqual(notes(out.experiment_path), [], 'no trial fell back to a cold start');
+      const all = out.trials.flatMap((t: { path: string }) => [seen(t.path, 0), seen(t.path, 1)]);
+      for (const s of all) {
+        assert.equal(s.name, '__main__');
+        assert.deepEqual(s.argv, ['worker.py', 'a', 'b c']);
+        assert.equal(s.cwd, join(dir, 'sub'));
+        assert.equal(s.path0, join(dir, 'sub'));
+        assert.match(String(s.parent), /^python/, 'forked by the warm parent');
+        assert.equal(s.file, join(dir, 'sub/worker.py'));
+        assert.equal(s.spec, 'None');
+        assert.equal(s.omp, '1');
+        assert.equal(s.my_var, 'hello');
+        assert.equal(s.cuda, '');
+        assert.equal(s.sigint, true);
+        assert.equal(s.sigterm, true);
+        assert.equal(s.sigchld, true);
+        assert.equal(s.stdin, '');
+        assert.equal(s.threads, 1);
+      }
+      assert.deepEqual(all.map((s: { rank: string }) => s.rank), ['0', '1', '0', '1', '0', '1']);
+      assert.equal(new Set(all.map((s: { np: number }) => s.np)).size, all.length, "numpy's global generator is reseeded per worker");
+      assert.match(readFileSync(join(out.trials[0].path, 'worker_0.log'), 'utf8'), /on stderr/);
+      // The workers were forked by one warm parent, not started by the driver.
+      const parents = [...new Set(all.map((s: { ppid: number }) => s.ppid))];
+      assert.equal(parents.length, 1, 'one warm parent served every trial of the driver');
+      const deadline = Date.now() + 3000;
+      while (alivePids(parents as number[]).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(alivePids(parents as number[]), [], 'the warm parent is gone with its driver');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('starts cold with a one-line note when an import fails in the warm parent, and the trial still runs', async () => {
+    const worker = `import tunekit\ntry:\n    import broken_lib\nexcept RuntimeError:\n    pass\ntunekit.report({"ok": 1})\n`;
+    const { dir, cleanup } = scratchDir({ 'lib/broken_lib.py': 'raise RuntimeError("boom")\n', 'sub/worker.py': worker, 'w.tune.yaml': spec('') });
+    try {
+      const run = await runCli(['run', join(dir, 'w.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      assert.ok(out.trials.every((t: { status: string }) => t.status === 'TERMINATED'));
+      const said = notes(out.experiment_path);
+      assert.equal(said.length, 3, said.join('\n'));
+      assert.match(said[0], /^warm start off for this trial: importing broken_lib failed in the warm parent \(RuntimeError: boom\); workers start cold$/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('starts cold with a note when an import starts a thread (not fork-safe)', async () => {
+    const threaded = `import threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n`;
+    const worker = `import threaded_lib\nimport tunekit\ntunekit.report({"ok": 1})\n`;
+    const { dir, cleanup } = scratchDir({ 'lib/threaded_lib.py': threaded, 'sub/worker.py': worker, 'w.tune.yaml': spec('') });
+    try {
+      const run = await runCli(['run', join(dir, 'w.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      assert.ok(out.trials.every((t: { status: string }) => t.status === 'TERMINATED'));
+      const said = notes(out.experiment_path);
+      assert.equal(said.length, 3);
+      assert.match(said[0], /importing threaded_lib started a thread/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('warm_start: false starts every worker as a fresh process, with no note', async () => {
+    const { dir, cleanup } = scratchDir({ 'sub/worker.py': PROBE, 'w.tune.yaml': spec('  warm_start: false') });
+    try {
+      const run = await runCli(['run', join(dir, 'w.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      assert.deepEqual(notes(out.experiment_path), []);
+      for (const t of out.trials) assert.match(String(seen(t.path).parent), /^node/, 'started by the driver itself');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("gives each worker its own thread count at torch's import: warm at 1 thread, cold with a note where the import starts a thread pool", { skip: !hasTorch() && 'needs /usr/bin/python3 with torch' }, async () => {
+    const worker = `import os, torch, tunekit\nprint("THREADS", torch.get_num_threads(), os.environ["OMP_NUM_THREADS"], flush=True)\ntunekit.report({"threads": torch.get_num_threads()})\n`;
+    const { dir, cleanup } = scratchDir({
+      'sub/worker.py': worker,
+      't.tune.yaml': `
+trainer:
+  command: [/usr/bin/python3, worker.py]
+  working_dir: sub
+  scaling_config: {trainer_resources: {CPU: 0}}
+param_space:
+  scaling_config: {resources_per_worker: {CPU: {grid_search: [1, 2, 1]}}}
+tune_config: {max_concurrent_trials: 1}
+resources: {CPU: 2}
+run_config: {name: threads}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 't.tune.yaml'), '--json'], { timeoutMs: 120_000 });
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      const said = notes(out.experiment_path);
+      assert.equal(said.length, 1, said.join('\n'));
+      assert.match(said[0], /importing torch started a thread, so forking after it is unsafe; workers start cold/);
+      const threads = out.trials.map((t: { path: string }) => readJsonLines(join(t.path, 'result.json'))[0].threads);
+      assert.deepEqual(threads, [1, 2, 1]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('forks the restarted worker group from the warm parent too (failure_config.max_failures)', async () => {
+    const worker = `
+import os, sys, tunekit
+parent = open("/proc/%d/comm" % os.getppid()).read().strip()
+flag = os.path.join(os.environ["TUNEKIT_TRIAL_DIR"], "failed_once")
+print("PARENT", parent, flush=True)
+if not os.path.exists(flag):
+    open(flag, "w").close()
+    sys.exit(3)
+tunekit.report({"warm": int(parent.startswith("python"))})
+`;
+    const { dir, cleanup } = scratchDir({
+      'sub/worker.py': worker,
+      'r.tune.yaml': `
+trainer:
+  command: [python3, worker.py]
+  working_dir: sub
+  scaling_config: {trainer_resources: {CPU: 0}}
+  failure_config: {max_failures: 1}
+run_config: {name: restarts}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 'r.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      const trial = out.trials[0];
+      assert.equal(trial.status, 'TERMINATED');
+      const parents = readFileSync(join(trial.path, 'worker_0.log'), 'utf8').split('\n').filter((l) => l.startsWith('PARENT '));
+      assert.equal(parents.length, 2, 'it failed once, then ran again');
+      assert.ok(parents.every((l) => /^PARENT python/.test(l)), parents.join('\n'));
+      assert.equal(readJsonLines(join(trial.path, 'result.json'))[0].warm, 1);
+      assert.deepEqual(notes(out.experiment_path), []);
+    } finally {
+      cleanup();
+    }
+  });
+});
