@@ -11,26 +11,32 @@ import { runOverheadBench } from './overhead';
 import { runPackageBench } from './package_size';
 import { runResumeBench } from './resume_time';
 import { snapshotRuntime } from './runtime_snapshot';
+import { runSlurmBench } from './slurm';
 import { runThroughputBench } from './throughput';
 import { runQualityBench } from './time_to_quality';
+import { runStartupBench } from './worker_startup';
 
 const FULL = {
   overhead: { trials: 1000, sleepS: 1, slots: 16, spawnSamples: 20 },
+  startup: { samples: 10 },
   throughput: { workers: 16, reportsEach: 5000, pipeRepeats: 3, echoRepeats: 1 },
   quality: { trials: 16, epochs: 15, reductionFactor: 3, seeds: [0, 1, 2], target: 0.97 },
   resume: { trials: 1000, pending: 10, results: 100, repeats: 5 },
   dashboard: { trials: 1000, points: 200, running: 16, renderRepeats: 5, liveSeconds: 10 },
   package: { windows: 5 },
+  slurm: { samples: 5, trials: 100 },
 };
 const QUICK = {
   overhead: { trials: 64, sleepS: 0.5, slots: 16, spawnSamples: 10 },
+  startup: { samples: 5 },
   throughput: { workers: 16, reportsEach: 1000, pipeRepeats: 1, echoRepeats: 1 },
   quality: { trials: 16, epochs: 10, reductionFactor: 3, seeds: [0], target: 0.97 },
   resume: { trials: 200, pending: 10, results: 100, repeats: 2 },
   dashboard: { trials: 1000, points: 200, running: 16, renderRepeats: 2, liveSeconds: 4 },
   package: { windows: 2 },
+  slurm: { samples: 2, trials: 20 },
 };
-const BENCHES = ['overhead', 'throughput', 'quality', 'resume', 'dashboard', 'package'] as const;
+const BENCHES = ['overhead', 'startup', 'throughput', 'quality', 'resume', 'dashboard', 'package', 'slurm'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE = `usage: node scripts/bench.mjs [--quick] [--only ${BENCHES.join('|')}]`;
@@ -39,6 +45,8 @@ function runBench(name: BenchName, ctx: BenchContext, sizes: typeof FULL): Promi
   switch (name) {
     case 'overhead':
       return runOverheadBench(ctx, sizes.overhead);
+    case 'startup':
+      return runStartupBench(ctx, sizes.startup);
     case 'throughput':
       return runThroughputBench(ctx, sizes.throughput);
     case 'quality':
@@ -49,6 +57,8 @@ function runBench(name: BenchName, ctx: BenchContext, sizes: typeof FULL): Promi
       return runDashboardBench(ctx, sizes.dashboard);
     case 'package':
       return runPackageBench(ctx, sizes.package);
+    case 'slurm':
+      return runSlurmBench(ctx, sizes.slurm);
   }
 }
 
