@@ -54,18 +54,21 @@ async function timeBareSpawns(ctx: BenchContext, count: number): Promise<BareSpa
 
 /** Benchmark 1: N one-report trials that sleep T each, on `slots` CPU slots. */
 export async function runOverheadBench(ctx: BenchContext, p: OverheadParams): Promise<BenchOutcome> {
-  const spec = writeSpec(ctx.scratch, 'overhead', {
-    trainer: {
-      command: ['python3', WORKER],
-      working_dir: ctx.workersDir,
-      train_loop_config: { sleep_s: p.sleepS },
-      scaling_config: { num_workers: 1, resources_per_worker: { CPU: 1 }, trainer_resources: { CPU: 0 } },
-    },
-    param_space: { train_loop_config: { seed: { randint: [0, 1_000_000] } } },
-    tune_config: { num_samples: p.trials },
-    run_config: { name: 'overhead', storage_path: join(ctx.scratch, 'results') },
-    resources: { CPU: p.slots },
-  });
+  const specWith = (warmStart: boolean) =>
+    writeSpec(ctx.scratch, warmStart ? 'overhead' : 'overhead-cold', {
+      trainer: {
+        command: ['python3', WORKER],
+        working_dir: ctx.workersDir,
+        train_loop_config: { sleep_s: p.sleepS },
+        scaling_config: { num_workers: 1, resources_per_worker: { CPU: 1 }, trainer_resources: { CPU: 0 } },
+        warm_start: warmStart,
+      },
+      param_space: { train_loop_config: { seed: { randint: [0, 1_000_000] } } },
+      tune_config: { num_samples: p.trials },
+      run_config: { name: warmStart ? 'overhead' : 'overhead-cold', storage_path: join(ctx.scratch, 'results') },
+      resources: { CPU: p.slots },
+    });
+  const spec = specWith(true);
   const half = Math.ceil(p.spawnSamples / 2);
   ctx.progress(`overhead: timing ${half} bare spawns of ${WORKER}`);
   const before = await timeBareSpawns(ctx, half);
@@ -80,6 +83,8 @@ export async function runOverheadBench(ctx: BenchContext, p: OverheadParams): Pr
   const poolCpu = poolCpuBefore === undefined || poolCpuAfter === undefined ? undefined : (poolCpuAfter - poolCpuBefore) / poolRuns;
   ctx.progress(`overhead: bare pool ${formatSeconds(poolRunS)}; timing ${p.spawnSamples - half} more bare spawns`);
   const after = await timeBareSpawns(ctx, p.spawnSamples - half);
+  ctx.progress(`overhead: tunekit run again with warm_start: false`);
+  const coldRun = await runTunekit(ctx.tunekit.bin, specWith(false), ctx.env);
 
   const spawns = [...before.seconds, ...after.seconds];
   const s = median(spawns);
@@ -101,12 +106,16 @@ export async function runOverheadBench(ctx: BenchContext, p: OverheadParams): Pr
 
   const rows: BenchRow[] = [
     { what: 'wall of `tunekit run` ÷ spawn-bound limit N×(T+s)/slots', figure: formatSeconds(run.wallS), baseline: formatSeconds(spawnBound), ratio: formatRatio(run.wallS / spawnBound), target: '≤ 1.050×' },
+    { what: 'the same with warm_start: false (every worker a fresh interpreter)', figure: formatSeconds(coldRun.wallS), baseline: formatSeconds(spawnBound), ratio: formatRatio(coldRun.wallS / spawnBound), target: '≤ 1.050×' },
     { what: 'wall ÷ naive ideal N×T/slots (ignores spawning)', figure: formatSeconds(run.wallS), baseline: formatSeconds(naive), ratio: formatRatio(run.wallS / naive), target: 'Ray: 1.144×' },
     { what: `wall ÷ a bare process pool running the same worker ${p.slots} at a time (no Tunekit), scaled to N`, figure: formatSeconds(run.wallS), baseline: formatSeconds(poolS), ratio: formatRatio(run.wallS / poolS), target: '-' },
   ];
   if (run.cpuS !== undefined && poolCpu !== undefined) {
     rows.push({ what: 'CPU per trial, whole process tree ÷ CPU per run in the bare pool', figure: formatSeconds(run.cpuS / p.trials), baseline: formatSeconds(poolCpu), ratio: formatRatio(run.cpuS / p.trials / poolCpu), target: '-' });
+    if (coldRun.cpuS !== undefined) rows.push({ what: 'the same with warm_start: false', figure: formatSeconds(coldRun.cpuS / p.trials), baseline: formatSeconds(poolCpu), ratio: formatRatio(coldRun.cpuS / p.trials / poolCpu), target: '-' });
   }
+  const coldTrials = coldRun.summary.trials;
+  if (coldTrials.length !== p.trials || coldTrials.some((t) => t.status !== 'TERMINATED' || t.iterations !== 1)) failures.push('overhead: the warm_start: false run did not end every trial TERMINATED after one result');
   return {
     failures,
     section: {
