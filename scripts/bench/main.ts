@@ -15,10 +15,12 @@ import { runSlurmBench } from './slurm';
 import { runThroughputBench } from './throughput';
 import { runQualityBench } from './time_to_quality';
 import { runStartupBench } from './worker_startup';
+import { runMemoryBench } from './memory';
 
 const FULL = {
   overhead: { trials: 1000, sleepS: 1, slots: 16, spawnSamples: 20 },
   startup: { samples: 10 },
+  memory: { trials: 1000, results: 1000, slots: 16 },
   throughput: { workers: 16, reportsEach: 5000, pipeRepeats: 3, echoRepeats: 1 },
   quality: { trials: 16, epochs: 15, reductionFactor: 3, seeds: [0, 1, 2], target: 0.97 },
   resume: { trials: 1000, pending: 10, results: 100, repeats: 5 },
@@ -29,6 +31,7 @@ const FULL = {
 const QUICK = {
   overhead: { trials: 64, sleepS: 0.5, slots: 16, spawnSamples: 10 },
   startup: { samples: 5 },
+  memory: { trials: 64, results: 200, slots: 16 },
   throughput: { workers: 16, reportsEach: 1000, pipeRepeats: 1, echoRepeats: 1 },
   quality: { trials: 16, epochs: 10, reductionFactor: 3, seeds: [0], target: 0.97 },
   resume: { trials: 200, pending: 10, results: 100, repeats: 2 },
@@ -36,7 +39,7 @@ const QUICK = {
   package: { windows: 2 },
   slurm: { samples: 2, trials: 20 },
 };
-const BENCHES = ['overhead', 'startup', 'throughput', 'quality', 'resume', 'dashboard', 'package', 'slurm'] as const;
+const BENCHES = ['overhead', 'startup', 'throughput', 'memory', 'quality', 'resume', 'dashboard', 'package', 'slurm'] as const;
 type BenchName = (typeof BENCHES)[number];
 
 const USAGE = `usage: node scripts/bench.mjs [--quick] [--only ${BENCHES.join('|')}]`;
@@ -47,6 +50,8 @@ function runBench(name: BenchName, ctx: BenchContext, sizes: typeof FULL): Promi
       return runOverheadBench(ctx, sizes.overhead);
     case 'startup':
       return runStartupBench(ctx, sizes.startup);
+    case 'memory':
+      return runMemoryBench(ctx, sizes.memory);
     case 'throughput':
       return runThroughputBench(ctx, sizes.throughput);
     case 'quality':

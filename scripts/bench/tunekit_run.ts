@@ -30,10 +30,11 @@ export function writeSpec(dir: string, name: string, spec: Record<string, unknow
 const STDERR_TAIL_BYTES = 4000;
 
 /** Runs `tunekit run SPEC --json` to its end; a failed run is an error carrying its output's tail. */
-export function runTunekit(bin: string, specFile: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+export function runTunekit(bin: string, specFile: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<TimedRun> {
   const cpuBefore = reapedChildrenCpuSeconds();
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [bin, 'run', specFile, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid !== undefined) onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
