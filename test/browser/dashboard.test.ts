@@ -7,7 +7,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserMissing, fixture, openDashboard, REPO, startHarness, type ChartLike, type Harness, type PageWindow } from './harness';
+import { DashboardFeed } from '../../extension/dashboard_feed';
+import { RuntimeStore, trialKey } from '../../extension/store';
+import type { ExtensionToDashboard } from '../../protocol/dashboard_messages';
+import type { ExperimentSummary, MetricPoint } from '../../protocol/runtime_api';
+import { trial } from '../unit/webview/trials';
+import { browserMissing, fixture, openDashboard, REPO, send, startHarness, type ChartLike, type Harness, type PageWindow } from './harness';
 
 const missing = browserMissing();
 if (missing) process.stdout.write(`browser tests skipped: ${missing}\n`);
@@ -297,5 +302,44 @@ describe('dashboard in a browser', { skip: missing }, () => {
     assert.equal(curve.data.at(-1)!.x, 52, 'the last point arrived');
     await page.close();
   });
-});
 
+  it('40 trials × 30 results arriving live at full speed, many to a second, are all drawn, each once, through the real store and feed', async () => {
+    const counts = (running: number) => ({ PENDING: 0, RUNNING: running, PAUSED: 0, TERMINATED: 40 - running, ERROR: 0 });
+    const summary: ExperimentSummary = { path: '/exp', name: 'asha40', state: 'running', live: true, counts: counts(40), startedAt: 1000, metric: 'loss', mode: 'min' };
+    const trials = Array.from({ length: 40 }, (_, i) => trial(`t${i}`, { index: i, status: 'RUNNING' }));
+    const store = new RuntimeStore();
+    store.reset({ experiments: [summary], trials, resources: { cpu: { total: 4, used: 0, holders: [] }, gpus: [], waiting: [] } });
+    const feed = new DashboardFeed('/exp', store);
+    const opened: ExtensionToDashboard[] = [feed.snapshot({ paramSpace: {}, capacity: { CPU: 4, gpus: [] }, admission: 'coordinated' }, [], 1000)!, feed.history(new Map(), 0)];
+    const { page } = await openDashboard(h, opened);
+    // Results carry whole seconds, as Ray's timestamp does: ten rows of each trial to a second,
+    // reaching the store in batches of 7 rows that cut across seconds and trials.
+    const rows: Array<[string, MetricPoint]> = [];
+    for (let r = 0; r < 30; r++) for (const t of trials) rows.push([t.id, { iteration: r + 1, timeTotalS: (r + 1) * 0.1, ts: 1000 + Math.floor(r / 10), values: { loss: 1 / (r + 1 + t.index) } }]);
+    const deltas: ExtensionToDashboard[] = [];
+    for (let i = 0; i < rows.length; i += 7) {
+      const points: Record<string, MetricPoint[]> = {};
+      for (const [id, p] of rows.slice(i, i + 7)) (points[trialKey('/exp', id)] ??= []).push(p);
+      store.apply({ experiments: [], trials: [], points });
+      const delta = feed.delta([], 1000 + i / 100);
+      if (delta) deltas.push(delta);
+    }
+    store.apply({ experiments: [{ ...summary, state: 'finished', live: false, counts: counts(0), endedAt: 1003 }], trials: trials.map((t) => ({ ...t, status: 'TERMINATED' as const })) });
+    deltas.push(feed.delta([], 1003)!);
+    await send(page, deltas);
+    const drawn = await page.evaluate(() => {
+      const app = (globalThis as unknown as PageWindow).tunekitDashboard as unknown as { data: { points: Map<string, { iteration: number[] }> }; curves: { layer: { lines: Array<{ trialId?: string; points: unknown[] }> }; chart: ChartLike } };
+      const stored = [...app.data.points].map(([id, c]) => [id, c.iteration.join(',')]);
+      const painted = app.curves.layer.lines.filter((l) => l.trialId).map((l) => l.points.length);
+      const datasets = app.curves.chart.data.datasets.filter((d) => d.trialId).map((d) => d.data.length);
+      return { stored, painted: [...painted, ...datasets] };
+    });
+    const all = Array.from({ length: 30 }, (_, r) => r + 1).join(',');
+    assert.equal(drawn.stored.length, 40);
+    assert.deepEqual(drawn.stored.filter(([, its]) => its !== all), [], 'every trial holds iterations 1..30, once each and in order');
+    assert.equal(drawn.painted.length, 40, 'every trial is drawn');
+    assert.ok(drawn.painted.every((n) => n === 30), `every curve has its 30 points: ${drawn.painted.join(' ')}`);
+    assert.match(await page.locator('.header-strip').innerText(), /finished/);
+    await page.close();
+  });
+});
