@@ -93,6 +93,8 @@ export function tunekitSpec(method: TunekitMethod, budget: QualityBudget, place:
       working_dir: place.workerDir,
       train_loop_config: { epochs: budget.epochs, seed: place.seed, checkpoint: checkpoints },
       scaling_config: { num_workers: 1, resources_per_worker: { CPU: 1 }, trainer_resources: { CPU: 0 } },
+      // train.py's imports are found only at run time (digits_training.py edits sys.path), so name them.
+      warm_start: { imports: ['torch', 'torch.utils.data', 'sklearn.datasets'] },
     },
     param_space: { train_loop_config: space },
     tune_config: {

@@ -218,4 +218,29 @@ run_config: {name: restarts}
       cleanup();
     }
   });
+
+  it("warms what the script's own helper modules import, without importing the helpers themselves", async () => {
+    const worker = `import sys\nwarm = "numpy" in sys.modules\nhelper_early = "helper" in sys.modules\nimport helper, tunekit\ntunekit.report({"numpy_warm": int(warm), "helper_early": int(helper_early)})\n`;
+    const { dir, cleanup } = scratchDir({
+      'sub/worker.py': worker,
+      'sub/helper.py': 'import numpy\n',
+      'h.tune.yaml': `
+trainer:
+  command: [python3, worker.py]
+  working_dir: sub
+  scaling_config: {trainer_resources: {CPU: 0}}
+run_config: {name: helper}
+`,
+    });
+    try {
+      const run = await runCli(['run', join(dir, 'h.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      const [row] = readJsonLines(join(out.trials[0].path, 'result.json'));
+      assert.equal(row.numpy_warm, 1, 'numpy, imported by helper.py, was already imported');
+      assert.equal(row.helper_early, 0, 'the helper itself is the user code: each worker imports it');
+    } finally {
+      cleanup();
+    }
+  });
 });

@@ -59,19 +59,45 @@ def _script_imports(path):
     return names
 
 
-def _is_local(name, roots):
-    """A module of the user's own (beside the script or in cwd) is imported fresh by each worker."""
+def _local_file(name, roots):
+    """(is it the user's own, its source file): a module beside the script or in cwd (or
+    one not found) is imported fresh by each worker, never by the warm parent."""
     try:
         spec = importlib.util.find_spec(name.split(".")[0])
     except (ImportError, ValueError):
-        return True
+        return True, None
     if spec is None:
-        return True
+        return True, None
     origin = spec.origin or (list(spec.submodule_search_locations or []) or [""])[0]
     if not origin or origin in ("built-in", "frozen"):
-        return False
+        return False, None
     origin = os.path.realpath(origin)
-    return any(origin.startswith(root + os.sep) for root in roots)
+    local = any(origin.startswith(root + os.sep) for root in roots)
+    return local, (origin if local and origin.endswith(".py") else None)
+
+
+def _discover(script, roots):
+    """The script's top-level imports, and those of the user's own modules it imports
+    (read, never run), so `import torch` inside a local helper module is warmed too."""
+    found, seen, files = [], set(), [script]
+    while files and len(seen) < 50:
+        path = files.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            names = _script_imports(path)
+        except (OSError, SyntaxError, ValueError):
+            if path == script:
+                raise
+            continue  # The worker will meet the same error when it imports it.
+        for name in names:
+            local, source = _local_file(name, roots)
+            if not local:
+                found.append(name)
+            elif source:
+                files.append(source)
+    return found
 
 
 def _threads():
@@ -107,12 +133,12 @@ def _warm(request):
         if not request.get("target"):
             return [], None
         try:
-            declared = _script_imports(request["target"])
+            declared = _discover(request["target"], roots)
         except (OSError, SyntaxError, ValueError) as err:
             return None, "could not read the script's imports (%s)" % err
     imported = []
     for name in declared:
-        if name.split(".")[0] in _NEVER or name in sys.modules or _is_local(name, roots):
+        if name.split(".")[0] in _NEVER or name in sys.modules or _local_file(name, roots)[0]:
             continue
         try:
             __import__(name)
