@@ -6,7 +6,7 @@
 // The e2e and ui layers need /usr/bin/chromium; without it they are skipped with the reason,
 // unless TUNEKIT_REQUIRE_E2E=1 (set by .ci/run), where a missing browser is a failure.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -87,6 +87,8 @@ if (!layers.length || layers.includes('slurm')) {
     process.stdout.write(`slurm: skipped: ${why}\n`);
     totals.skipped++;
   } else {
+    // One test cluster per machine at a time: its daemons use fixed ports and munge's socket.
+    const unlock = await labLock(join(process.env.TMPDIR ?? '/tmp', 'tunekit-slurm-test-lab.lock'));
     const labDir = join(process.env.TMPDIR ?? '/tmp', 'tunekit-slurm-test-lab');
     const labEnv = { ...process.env, LAB: labDir, NODES: '2', GPUS: '2', CPUS: '2', SLURM_CONF: join(labDir, 'etc', 'slurm.conf') };
     const started = await run('bash', [lab, 'start'], labEnv);
@@ -106,9 +108,32 @@ if (!layers.length || layers.includes('slurm')) {
         await run('bash', [lab, 'stop'], labEnv);
       }
     }
+    unlock();
   }
 }
 
 if (exit !== 0 && totals.failed === 0) totals.failed = 1;
+
+/** A lock directory holding its owner's pid; a dead owner's lock is taken over. */
+async function labLock(dir) {
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'pid'), String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+        process.kill(owner, 0);
+      } catch {
+        // A dead owner; or none written yet, which only a lock left for a while means is stale.
+        const age = existsSync(dir) ? Date.now() - statSync(dir).mtimeMs : 0;
+        if (owner || age > 10_000) rmSync(dir, { recursive: true, force: true });
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
 process.stdout.write(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
 process.exit(exit);
