@@ -11,8 +11,11 @@ export class WarmPool {
   private readonly parents = new Map<string, WarmParent>();
   private readonly refused = new Map<string, string>();
 
-  /** The warm parent for `key`, started on first use; rejects with why warming is refused. */
-  async get(key: string, start: () => WarmParent): Promise<WarmParent> {
+  /**
+   * The warm parent for `key`, started on first use (then `warmUpS` says how long its imports
+   * took); rejects with why warming is refused.
+   */
+  async get(key: string, start: () => WarmParent): Promise<{ parent: WarmParent; imported?: string[]; warmUpS?: number }> {
     const refused = this.refused.get(key);
     if (refused !== undefined) throw new Error(refused);
     let parent = this.parents.get(key);
@@ -20,7 +23,9 @@ export class WarmPool {
       this.parents.delete(key);
       parent = undefined;
     }
+    let startedAt: number | undefined;
     if (!parent) {
+      startedAt = performance.now();
       for (const [k, p] of this.parents) {
         if (this.parents.size < MAX_PARENTS) break;
         if (p.busy) continue;
@@ -35,8 +40,8 @@ export class WarmPool {
       this.parents.set(key, parent);
     }
     try {
-      await parent.ready;
-      return parent;
+      const imported = await parent.ready;
+      return startedAt === undefined ? { parent } : { parent, imported, warmUpS: (performance.now() - startedAt) / 1000 };
     } catch (err) {
       this.parents.delete(key);
       parent.stop();

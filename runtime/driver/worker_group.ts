@@ -152,7 +152,7 @@ export class WorkerGroup {
     const key = warmKey(this.launch.command, this.launch.cwd, imports, parentEnv);
     try {
       this.stdio ??= await WorkerStdioServer.listen(`${this.launch.reportSocket}.out`);
-      const parent = await pool.get(
+      const { parent, imported, warmUpS } = await pool.get(
         key,
         () =>
           new WarmParent(
@@ -164,6 +164,11 @@ export class WorkerGroup {
             this.launch.command.slice(1),
           ),
       );
+      if (warmUpS !== undefined) {
+        // Paid once per driver, as Optuna pays its start-up once per run: say it, so it can be counted.
+        const what = imported?.length ? imported.join(', ') : 'nothing beyond the interpreter';
+        this.options.onNote?.(`workers fork from a new warm parent, which imported ${what} in ${warmUpS.toFixed(3)} s`);
+      }
       return { parent, target };
     } catch (err) {
       this.options.onNote?.(`warm start off for this trial: ${(err as Error).message}; workers start cold`);

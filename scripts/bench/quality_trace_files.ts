@@ -26,9 +26,17 @@ function epochRow(row: Line, where: string): EpochRow {
 export function tunekitTrace(experimentPath: string, trialDirs: readonly string[]): QualityTrace {
   const open = new Map<string, number>();
   const spans: ProcessSpan[] = [];
+  let warmUps = 0;
   for (const e of jsonLines(join(experimentPath, 'events.jsonl'))) {
     const id = e.trial_id as string;
-    if (e.type === 'trial_started') open.set(id, e.ts as number);
+    if (e.type === 'trial_note') {
+      // A driver's warm parent imports once, before its first workers fork: count it, as Optuna's start-up is.
+      const warmUp = /new warm parent, which imported .* in ([\d.]+) s$/.exec(String(e.note));
+      if (warmUp) {
+        warmUps++;
+        spans.push({ start: (e.ts as number) - Number(warmUp[1]), end: e.ts as number });
+      }
+    } else if (e.type === 'trial_started') open.set(id, e.ts as number);
     else if ((e.type === 'trial_paused' || e.type === 'trial_finished') && open.has(id)) {
       spans.push({ start: open.get(id)!, end: e.ts as number });
       open.delete(id);
@@ -36,7 +44,7 @@ export function tunekitTrace(experimentPath: string, trialDirs: readonly string[
   }
   if (open.size) throw new Error(`${experimentPath}: ${open.size} trial(s) started and never ended`);
   const rows = trialDirs.flatMap((dir) => jsonLines(join(dir, 'result.json')).map((r) => epochRow(r, dir)));
-  return { spans, rows, starts: spans.length };
+  return { spans, rows, starts: spans.length - warmUps };
 }
 
 interface OptunaTrialLine {

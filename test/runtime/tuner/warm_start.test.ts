@@ -59,10 +59,15 @@ function seen(trialPath: string, rank = 0): Record<string, unknown> {
   return JSON.parse(log.split('\n').find((l) => l.startsWith('SEEN '))!.slice(5));
 }
 
-function notes(experimentPath: string): string[] {
+function allNotes(experimentPath: string): string[] {
   return readJsonLines(join(experimentPath, 'events.jsonl'))
     .filter((e) => e.type === 'trial_note')
     .map((e) => String(e.note));
+}
+
+/** The notes that say a trial's workers started cold. */
+function notes(experimentPath: string): string[] {
+  return allNotes(experimentPath).filter((n) => /start(ed)? cold/.test(n));
 }
 
 describe('warm start', () => {
@@ -73,6 +78,7 @@ describe('warm start', () => {
       assert.equal(run.code, 0, run.stderr);
       const out = JSON.parse(run.stdout);
       assert.deepEqual(notes(out.experiment_path), [], 'no trial fell back to a cold start');
+      assert.match(allNotes(out.experiment_path)[0], /^workers fork from a new warm parent, which imported numpy in \d+\.\d{3} s$/);
       const all = out.trials.flatMap((t: { path: string }) => [seen(t.path, 0), seen(t.path, 1)]);
       for (const s of all) {
         assert.equal(s.name, '__main__');
