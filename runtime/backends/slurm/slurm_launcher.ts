@@ -16,6 +16,9 @@ import { FROM_DRIVER, TO_DRIVER } from './job_driver';
 import type { QueuedJob, SlurmCommands } from './slurm_commands';
 
 const CHANNEL_POLL_MS = 200;
+/** How long a signalled job may stay RUNNING/COMPLETING before its end is read as a cancel. */
+const SIGNAL_VERDICT_MS = 15_000;
+const SIGNAL_POLL_MS = 300;
 /** States after which a job runs no more. */
 const FINAL_STATES = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'OUT_OF_MEMORY', 'SPECIAL_EXIT']);
 /** States that mean Slurm put the job back in the queue by itself. */
@@ -233,17 +236,24 @@ export class SlurmLauncher implements TrialLauncher {
   /** SIGTERM from Slurm: a requeue or preemption goes back to our queue; a scancel is a failure. */
   private async endSignalled(job: SlurmJob, exit: GroupExit): Promise<void> {
     job.pendingEnd = exit;
-    let state: QueuedJob | undefined;
-    try {
-      state = job.jobId ? (await this.options.commands.squeue()).get(job.jobId) : undefined;
-    } catch {
-      state = undefined;
+    // The job may still show RUNNING or COMPLETING for a moment after its steps were signalled:
+    // wait until Slurm says where it went (back to the queue, or gone) before deciding.
+    const deadline = Date.now() + SIGNAL_VERDICT_MS;
+    for (;;) {
+      let state: QueuedJob | undefined;
+      try {
+        state = job.jobId ? (await this.options.commands.squeue()).get(job.jobId) : undefined;
+      } catch {
+        state = undefined;
+      }
+      if (state && (REQUEUED_STATES.has(state.state) || (state.state === 'PENDING' && job.started))) {
+        await this.options.commands.scancel([job.jobId!]).catch(() => undefined);
+        return this.end(job, { ...exit, status: 'ERROR', reason: `job ${job.jobId} was requeued or preempted by Slurm; resubmitted from the latest checkpoint`, preempted: true, jobSignalled: false });
+      }
+      const undecided = state !== undefined && !FINAL_STATES.has(state.state);
+      if (!undecided || Date.now() > deadline || !job.alive) return this.end(job, exit);
+      await new Promise((r) => setTimeout(r, SIGNAL_POLL_MS));
     }
-    if (state && (REQUEUED_STATES.has(state.state) || (state.state === 'PENDING' && job.started))) {
-      await this.options.commands.scancel([job.jobId!]).catch(() => undefined);
-      return this.end(job, { ...exit, status: 'ERROR', reason: `job ${job.jobId} was requeued or preempted by Slurm; resubmitted from the latest checkpoint`, preempted: true, jobSignalled: false });
-    }
-    this.end(job, exit);
   }
 
   /**
