@@ -70,6 +70,8 @@ export interface GroupExit {
   preempted?: boolean;
   /** The job itself got SIGTERM from Slurm (scancel, preemption or requeue). */
   jobSignalled?: boolean;
+  /** No worker ever started (a queued cluster job was cancelled): the trial did not run. */
+  neverStarted?: boolean;
 }
 
 /** Driver → Tuner. */

@@ -666,6 +666,12 @@ export class Tuner extends EventEmitter {
     trial.exit = exit;
     const outcome = trial.pendingOutcome;
     trial.pendingOutcome = undefined;
+    if (exit.neverStarted && this.stopping) {
+      // A queued cluster job cancelled before it ran: the trial never ran, so it stays runnable.
+      void this.closeResults(trial);
+      this.unadmit(trial);
+      return this.maybeFinish();
+    }
     if (!outcome) {
       if (exit.preempted) return this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.requeuePreempted(trial, exit);
       if (exit.status !== 'ERROR') return this.endTrial(trial, 'TERMINATED', exit.reason);
@@ -713,7 +719,8 @@ export class Tuner extends EventEmitter {
     // Pausing and requeueing give the trial's slots back (ray-project/ray#17720).
     this.ledger.release(trial.id);
     trial.grant = undefined;
-    this.closeResults(trial);
+    // closeResults never rejects: a flush failure becomes a 'warning' event.
+    void this.closeResults(trial);
     if (outcome.kind === 'pause') {
       transition(trial, 'PAUSED');
       trial.waitingReason = outcome.reason;

@@ -74,6 +74,8 @@ test('stopping the experiment cancels every job it owns, queued ones included', 
     const done = await run;
     assert.equal(done.code, 130, done.stderr);
     await noJobsLeft(20_000);
+    const finished = journal(experiment).filter((e) => e.type === 'trial_finished');
+    assert.equal(finished.length, 2, 'only the two trials that ran are finished; the two cancelled in the queue never ran and stay resumable');
   } finally {
     cleanup();
   }

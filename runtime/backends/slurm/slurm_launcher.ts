@@ -48,8 +48,6 @@ export class SlurmJob implements DriverHandle {
   silentPolls = 0;
   /** Started by the driver (its `started` arrived). */
   started = false;
-  /** Our own stop was asked while the job still waited in the queue. */
-  cancelled: string | undefined;
   pendingEnd: GroupExit | undefined;
   /** For an adopted job: what of its backlog (up to byte `until`) the earlier Tuner handled. */
   catchUp: { until: number; acked: Set<number>; persisted: number; rows: Array<Record<string, unknown>> } | undefined;
@@ -140,9 +138,8 @@ export class SlurmLauncher implements TrialLauncher {
       case 'stop':
         if (!job.started && job.jobId) {
           // Still queued: nothing ran, so the queue entry is all there is to take back.
-          job.cancelled = msg.reason;
           void this.options.commands.scancel([job.jobId]).catch((err: Error) => this.hooks.warn(err.message));
-          this.end(job, { status: 'TERMINATED', reason: msg.reason });
+          this.end(job, { status: 'TERMINATED', reason: msg.reason, neverStarted: true });
           return;
         }
         job.writer?.send(msg);
