@@ -114,10 +114,19 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
         validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) > trial.iteration ? undefined : `Enter a whole number above ${trial.iteration}.`),
       });
       if (answer === undefined) return;
+      // As `tunekit extend --set`: each setting is a dotted path and a value, e.g. train_loop_config.lr=0.001.
+      const changes = await vscode.window.showInputBox({
+        title: `Extend trial ${trial.id}`,
+        prompt: 'Settings to change for the continuation, separated by spaces (leave empty to keep them).',
+        placeHolder: 'train_loop_config.lr=0.001',
+        validateInput: (v) => (settingsOf(v).every((s) => /^[^=\s]+=/.test(s)) ? undefined : 'Write each setting as path=value.'),
+      });
+      if (changes === undefined) return;
       return send(deps, `Could not extend trial ${trial.id}`, RuntimeRequests.extendTrial, {
         experimentPath: trial.experimentPath,
         trialId: trial.id,
         maxIterations: Number(answer.trim()),
+        settings: settingsOf(changes),
       });
     }),
     register('tunekit.detectGpus', async () => {
@@ -126,4 +135,9 @@ export function registerExperimentCommands(deps: CommandDeps): vscode.Disposable
       return found;
     }),
   ];
+}
+
+/** `a.b=1 c=[1, 2]`: a new setting starts where a space is followed by `path=`. */
+function settingsOf(text: string): string[] {
+  return text.trim() ? text.trim().split(/\s+(?=[\w.-]+=)/) : [];
 }

@@ -206,8 +206,11 @@ export const RuntimeRequests = {
   stopExperiment: request<{ experimentPath: string }, void>('tunekit/stopExperiment'),
   /** Extension → runtime: stop one running trial (TERMINATED). */
   stopTrial: request<{ experimentPath: string; trialId: string }, void>('tunekit/stopTrial'),
-  /** Extension → runtime: continue a finished trial to a new training_iteration. */
-  extendTrial: request<{ experimentPath: string; trialId: string; maxIterations: number }, void>('tunekit/extendTrial'),
+  /**
+   * Extension → runtime: continue a finished trial to a new training_iteration, optionally with
+   * changed settings (`train_loop_config.lr=0.001`, as `tunekit extend --set`).
+   */
+  extendTrial: request<{ experimentPath: string; trialId: string; maxIterations: number; settings?: string[] }, void>('tunekit/extendTrial'),
   /** Extension → runtime: the dry run of admission for a spec, as readable text. */
   planExperiment: request<{ specPath: string }, { text: string }>('tunekit/planExperiment'),
   /** Extension → runtime: what hardware was detected (fresh detection). */

@@ -1,8 +1,10 @@
 /**
  * Command lines read strictly with node:util's parseArgs: a flag a command does not know is a
  * usage error (exit 2), never silently ignored (issue #12: `tunekit gpus --jsn` printed text).
+ * Both entry points (the CLI and the daemon) read their arguments with it.
  */
 import { parseArgs as parseNodeArgs } from 'node:util';
+import { UserError } from '../errors/user_error';
 import { closestName } from '../spec/did_you_mean';
 
 export interface ParsedArgs {
@@ -12,7 +14,8 @@ export interface ParsedArgs {
   all: Map<string, string[]>;
 }
 
-export class UsageError extends Error {}
+/** A command line that does not say what its command needs. */
+export class UsageError extends UserError {}
 
 /** The flags one command takes: `--name` alone, or `--name VALUE` (repeatable when `multiple`). */
 export type FlagSpec = Record<string, { type: 'boolean' | 'string'; multiple?: boolean; short?: string }>;

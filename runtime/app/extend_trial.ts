@@ -1,15 +1,20 @@
+/**
+ * "Continue this finished trial to N iterations" (ray-project/ray#4755): the experiment is
+ * replayed, the trial reopened from its last checkpoint, optionally with changed settings, and
+ * the rest left as they ended. The one set of rules for `tunekit extend` and the editor's Extend.
+ */
 import { resolve } from 'node:path';
-import { transition } from '../../tuner/trial_status';
-import { applyNewConfig } from '../../tuner/trial_factory';
-import type { ParsedArgs } from '../args';
-import { UsageError } from '../args';
-import { driveExperiment, type SessionInput } from '../experiment_session';
-import { hasExperiment, resumeInput } from '../resume_input';
+import { UserError } from '../errors/user_error';
+import { applyNewConfig } from '../tuner/trial_factory';
+import { transition } from '../tuner/trial_status';
+import { hasExperiment, resumeInput, type ExperimentInput } from './experiment_input';
+import type { ExtendRequest } from './requests';
+import type { ExperimentStart } from './start_experiment';
 
-/** `--set train_loop_config.epochs=20`: a dotted path and a JSON (or bare string) value. */
+/** `train_loop_config.epochs=20`: a dotted path and a JSON (or bare string) value. */
 export function applySetting(config: Record<string, unknown>, setting: string): Record<string, unknown> {
   const eq = setting.indexOf('=');
-  if (eq <= 0) throw new UsageError(`--set needs path=value, got "${setting}"`);
+  if (eq <= 0) throw new UserError(`a setting (--set) needs path=value, got "${setting}"`);
   const path = setting.slice(0, eq).split('.');
   const text = setting.slice(eq + 1);
   let value: unknown;
@@ -28,34 +33,29 @@ export function applySetting(config: Record<string, unknown>, setting: string): 
   return copy;
 }
 
-/**
- * `tunekit extend EXPERIMENT_PATH --trial T --max-iterations N [--set path=value]`: continues a
- * finished trial from its last checkpoint up to training_iteration N (ray-project/ray#4755).
- */
-export async function extendCommand(args: ParsedArgs, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
-  const path = args.positionals[0];
-  const which = args.flags.get('trial');
-  const max = Number(args.flags.get('max-iterations'));
-  if (!path || typeof which !== 'string' || !Number.isInteger(max) || max < 1) {
-    throw new UsageError('usage: tunekit extend EXPERIMENT_PATH --trial TRIAL --max-iterations N [--set train_loop_config.key=value]…');
-  }
-  const experimentPath = resolve(path);
-  if (!hasExperiment(experimentPath)) throw new UsageError(`${experimentPath} is not a Tunekit experiment`);
-  return driveExperiment(experimentPath, () => prepareExtension(experimentPath, which, max, args), args, out, err);
+/** Checks what can be checked before the lock is taken; the rest runs under it. */
+export function extendStart(request: ExtendRequest): ExperimentStart {
+  const { maxIterations } = request;
+  if (!Number.isInteger(maxIterations) || maxIterations < 1) throw new UserError(`the new max iterations must be a whole number of at least 1, not ${maxIterations}`);
+  const experimentPath = resolve(request.experimentPath);
+  if (!hasExperiment(experimentPath)) throw new UserError(`${experimentPath} is not a Tunekit experiment (no experiment.json and events.jsonl there)`);
+  // A malformed setting is refused before anything is replayed.
+  const settings = request.settings ?? [];
+  for (const s of settings) applySetting({}, s);
+  return { experimentPath, input: () => extensionInput(experimentPath, request.trial, maxIterations, settings) };
 }
 
-async function prepareExtension(experimentPath: string, which: string, max: number, args: ParsedArgs): Promise<SessionInput> {
-  const input = await resumeInput(experimentPath, args);
+async function extensionInput(experimentPath: string, which: string, max: number, settings: string[]): Promise<ExperimentInput> {
+  const input = await resumeInput(experimentPath, {});
   const trials = input.resume!.trials;
   const trial = trials.find((t) => t.id === which || t.name === which || String(t.index) === which || t.id.endsWith(`_${which.padStart(5, '0')}`));
-  if (!trial) throw new UsageError(`no trial "${which}" in ${experimentPath}; trials are ${trials.map((t) => t.id).join(', ')}`);
-  if (trial.status !== 'TERMINATED') throw new UsageError(`trial ${trial.id} is ${trial.status}; only a TERMINATED trial can be extended (resume the experiment instead)`);
-  if (trial.iteration >= max) throw new UsageError(`trial ${trial.id} is already at training_iteration ${trial.iteration}; ask for more than that`);
+  if (!trial) throw new UserError(`there is no trial "${which}" in ${experimentPath}; its trials are ${trials.map((t) => t.id).join(', ')}`);
+  if (trial.status !== 'TERMINATED') throw new UserError(`trial ${trial.id} is ${trial.status}; only a TERMINATED trial can be extended (resume the experiment instead)`);
+  if (trial.iteration >= max) throw new UserError(`trial ${trial.id} is already at training_iteration ${trial.iteration}; ask for more than that`);
   const unfinished = trials.filter((t) => t.status === 'PENDING' || t.status === 'PAUSED' || t.status === 'RUNNING');
-  if (unfinished.length) throw new UsageError(`${experimentPath} has ${unfinished.length} unfinished trial(s); finish it with tunekit resume first, then extend`);
-  if (trial.checkpoints.length === 0) throw new UsageError(`trial ${trial.id} has no checkpoint to continue from`);
+  if (unfinished.length) throw new UserError(`${experimentPath} has ${unfinished.length} unfinished trial(s); resume it to the end first, then extend`);
+  if (trial.checkpoints.length === 0) throw new UserError(`trial ${trial.id} saved no checkpoint to continue from`);
   input.prepare = () => {
-    const settings = args.all.get('set') ?? [];
     let config = trial.config;
     for (const s of settings) config = applySetting(config, s);
     if (settings.length) applyNewConfig(input.spec, trial, config);

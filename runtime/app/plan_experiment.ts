@@ -1,13 +1,13 @@
-import type { AdmissionMode } from '../../../protocol/spec';
-import type { TrialGrant } from '../../../protocol/trial';
-import { planAdmission, type AdmissionPlan } from '../../resources/admission_plan';
-import { loadSpec } from '../../spec/load';
-import type { ParsedArgs } from '../args';
-import { UsageError } from '../args';
-import { formatValue } from '../format';
-import { machineFor } from '../machine';
-import { planOnCluster } from './plan_cluster';
-import { describeRequest, describeSample, plannedTrials } from '../trial_requests';
+import type { AdmissionMode, ExperimentSpec, SlurmBackend } from '../../protocol/spec';
+import type { TrialGrant } from '../../protocol/trial';
+import { planAdmission, type AdmissionPlan } from '../resources/admission_plan';
+import { loadSpec } from '../spec/load';
+import { machineFor } from '../backends/local_machine';
+import { choosePartition, clusterProblems, gangProblem, gangs } from '../backends/slurm/cluster_fit';
+import { SlurmCommands } from '../backends/slurm/slurm_commands';
+import { formatValue } from './format';
+import type { PlanRequest } from './requests';
+import { describeRequest, describeSample, plannedTrials } from './trial_requests';
 
 const MAX_TRIALS = 2000;
 
@@ -34,13 +34,17 @@ function renderPlan(plan: AdmissionPlan, chosen: boolean, cap: number): string[]
   return lines;
 }
 
+/** A plan as text, and whether some trial could never run (the CLI's exit code 2). */
+export interface PlanText {
+  lines: string[];
+  neverRuns: boolean;
+}
+
 /** `tunekit plan SPEC`: a seeded dry run of admission on the ledger, in both modes. */
-export async function planCommand(args: ParsedArgs, out: NodeJS.WriteStream): Promise<number> {
-  const file = args.positionals[0];
-  if (!file) throw new UsageError('usage: tunekit plan SPEC');
+export async function planExperiment(request: PlanRequest): Promise<PlanText> {
   // Trials that never fit are part of the plan, so the machine is not passed to loadSpec.
-  const spec = await loadSpec(file);
-  if (spec.backend?.type === 'slurm') return planOnCluster(spec, out);
+  const spec = await loadSpec(request.specPath);
+  if (spec.backend?.type === 'slurm') return planOnCluster(spec);
   const { capacity } = await machineFor(spec);
   const { trials, adaptive } = plannedTrials(spec, MAX_TRIALS);
   const lines = [
@@ -57,6 +61,32 @@ export async function planCommand(args: ParsedArgs, out: NodeJS.WriteStream): Pr
     impossible ||= plan.neverFit.length > 0;
     lines.push('', ...renderPlan(plan, mode === spec.tune_config.admission, cap));
   }
-  out.write(lines.join('\n') + '\n');
-  return impossible ? 2 : 0;
+  return { lines, neverRuns: impossible };
+}
+
+/**
+ * `tunekit plan` for a Slurm spec: Slurm places the jobs, so the plan says which partitions each
+ * trial's gang fits, where it will be submitted, and how many jobs may queue at once.
+ */
+async function planOnCluster(spec: ExperimentSpec): Promise<PlanText> {
+  const backend = spec.backend as SlurmBackend;
+  const slurm = new SlurmCommands();
+  await slurm.check();
+  const partitions = await slurm.partitions();
+  const chosen = choosePartition(backend, partitions);
+  const { trials } = plannedTrials(spec, MAX_TRIALS);
+  const cap = spec.tune_config.max_concurrent_trials;
+  const lines = [
+    `Cluster: ${partitions.map((p) => `${p.name}${p.isDefault ? '*' : ''} (${p.nodes} nodes × ${p.cpusPerNode} CPU, ${p.gpusPerNode} GPU)`).join(', ')}`,
+    `Trials: ${trials.length}${trials.length === MAX_TRIALS ? '+' : ''}, each one job of ${backend.nodes} node(s); at most ${cap > 0 ? cap : 'all'} in the queue at once (max_concurrent_trials)`,
+    `Submitted to: ${'message' in chosen ? `nothing: ${chosen.message}` : chosen.name}`,
+  ];
+  for (const gang of gangs(spec)) {
+    const count = trials.filter((t) => t.request.workers.length === gang.ntasks && t.request.workers[0]?.CPU === gang.CPU && t.request.workers[0]?.GPU === gang.GPU).length;
+    const fits = partitions.filter((p) => gangProblem(gang, backend, p) === undefined).map((p) => p.name);
+    lines.push(`  ${count} trial(s) of ${gang.ntasks} worker(s) × ${gang.CPU} CPU, ${gang.GPU} GPU (e.g. ${gang.trialId}): fit ${fits.join(', ') || 'no partition'}`);
+  }
+  const problems = clusterProblems(spec, backend, partitions);
+  for (const p of problems) lines.push(`  never runs: ${p.message}`);
+  return { lines, neverRuns: problems.length > 0 };
 }

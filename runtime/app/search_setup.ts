@@ -1,6 +1,6 @@
 import type { ExperimentSpec } from '../../protocol/spec';
+import { UserError } from '../errors/user_error';
 import { setupProblems } from '../spec/run_checks';
-import { UsageError } from './args';
 
 /**
  * Builds the spec's searcher and scheduler once, so a bad option is bad input (exit 2), not a
@@ -9,5 +9,5 @@ import { UsageError } from './args';
  */
 export function checkSearchSetup(spec: ExperimentSpec): void {
   const problems = setupProblems(spec);
-  if (problems.length) throw new UsageError(problems.map((p) => `${spec.file}: ${p.message}`).join('\n'));
+  if (problems.length) throw new UserError(problems.map((p) => `${spec.file}: ${p.message}`).join('\n'));
 }

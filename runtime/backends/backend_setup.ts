@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { ExperimentSpec } from '../../protocol/spec';
 import { SpecError } from '../spec/spec_error';
 import { readSpecSource } from '../spec/yaml_source';
-import { checkRequestsFit, ImpossibleRequestError, machineFor } from '../cli/machine';
+import { checkRequestsFit, ImpossibleRequestError, machineFor } from './local_machine';
 import type { TrialLedger } from '../resources/machine_ledger';
 import { driverEntry } from '../tuner/driver_pool';
 import type { LauncherFactory } from '../tuner/trial_launcher';

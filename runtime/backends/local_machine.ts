@@ -1,4 +1,5 @@
 import type { ExperimentSpec } from '../../protocol/spec';
+import { UserError } from '../errors/user_error';
 import { detectHardware, schedulableCapacity } from '../hardware/detect';
 import { fitProblems } from '../spec/run_checks';
 
@@ -9,7 +10,8 @@ export async function machineFor(spec: ExperimentSpec) {
   return { hardware, capacity };
 }
 
-export class ImpossibleRequestError extends Error {}
+/** A trial, or a cluster job, that could never be admitted where it would run. */
+export class ImpossibleRequestError extends UserError {}
 
 /**
  * A trial that could never be admitted is a spec error, not a silent wait. A spec read from its

@@ -1,13 +1,8 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExperimentSpec } from '../../protocol/spec';
-import { acquireRunLock } from '../tuner/run_lock';
-import { Tuner, type ResumeState } from '../tuner/tuner';
+import type { ParsedArgs } from '../app/command_line';
+import { formatValue } from '../app/format';
+import { openExperiment, type ExperimentStart } from '../app/start_experiment';
 import type { TrialRecord } from '../tuner/trial_record';
-import type { ParsedArgs } from './args';
-import { formatValue } from './format';
-import { prepareBackend } from '../backends/backend_setup';
-import { checkSearchSetup } from './search_setup';
 import { bestTrial, paramsText, renderStatus } from './status_view';
 
 const REDRAW_MS = 1000;
@@ -28,47 +23,12 @@ function trialSummary(t: TrialRecord) {
   };
 }
 
-export interface SessionInput {
-  spec: ExperimentSpec;
-  resume?: ResumeState;
-  /** Lines to say before the status (what a resume repaired, orphans stopped…). */
-  notes?: string[];
-  /** Applied to the Tuner before it runs (e.g. `extend` reopening one trial). */
-  prepare?: (tuner: Tuner) => void;
-}
-
-/**
- * Drives one experiment to its end with a live status block; returns the exit code.
- * The run lock is taken before `load` runs, so replaying the journal and stopping leftover
- * workers can never touch an experiment another runtime is driving.
- */
-export async function driveExperiment(
-  experimentPath: string,
-  load: () => Promise<SessionInput>,
-  args: ParsedArgs,
-  out: NodeJS.WriteStream,
-  err: NodeJS.WriteStream,
-): Promise<number> {
-  mkdirSync(experimentPath, { recursive: true });
-  const lock = await acquireRunLock(experimentPath);
-  let tuner: Tuner;
-  let input: SessionInput;
-  let capacity;
-  try {
-    input = await load();
-    checkSearchSetup(input.spec);
-    const backend = await prepareBackend(input.spec, { say: (line) => err.write(`${line}\n`), skipPreflight: input.resume !== undefined });
-    capacity = backend.capacity;
-    tuner = new Tuner({ spec: input.spec, capacity, machine: backend.machine, resume: input.resume, ledger: backend.ledger, launcher: backend.launcher });
-    input.prepare?.(tuner);
-  } catch (e) {
-    lock.release();
-    throw e;
-  }
-  const { spec } = input;
+/** Drives one experiment to its end with a live status block; returns the exit code. */
+export async function driveExperiment(start: ExperimentStart, args: ParsedArgs, out: NodeJS.WriteStream, err: NodeJS.WriteStream): Promise<number> {
+  const { tuner, spec, capacity, lock, notes } = await openExperiment(start, { say: (line) => err.write(`${line}\n`) });
   const json = args.flags.has('json');
   const view = json ? err : out;
-  for (const note of [...(input.notes ?? []), ...(tuner.resumeNote ? [tuner.resumeNote] : [])]) view.write(`${note}\n`);
+  for (const note of notes) view.write(`${note}\n`);
   const { metric, mode } = spec.tune_config;
   const status = () =>
     renderStatus({ name: spec.run_config.name, elapsedS: Date.now() / 1000 - tuner.startedAt, trials: tuner.trials, capacity, metric, mode });

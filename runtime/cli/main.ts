@@ -1,7 +1,7 @@
+import { parseArgs, type CommandShape } from '../app/command_line';
+import { UserError } from '../errors/user_error';
 import { closestName } from '../spec/did_you_mean';
-import { SpecError } from '../spec/spec_error';
 import { fileErrorWords, isUserFileError } from '../spec/wording';
-import { parseArgs, UsageError, type CommandShape } from './args';
 import { clusterCommand } from './commands/cluster';
 import { gpusCommand } from './commands/gpus';
 import { planCommand } from './commands/plan';
@@ -9,8 +9,6 @@ import { extendCommand } from './commands/extend';
 import { resumeCommand } from './commands/resume';
 import { runCommand } from './commands/run';
 import { validateCommand } from './commands/validate';
-import { ExperimentLockedError } from '../tuner/run_lock';
-import { ImpossibleRequestError } from './machine';
 
 const USAGE = `Usage: tunekit <command> [options]
 
@@ -71,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return await command.run(args, process.stdout, process.stderr);
   } catch (err) {
-    if (err instanceof SpecError || err instanceof ImpossibleRequestError || err instanceof UsageError || err instanceof ExperimentLockedError) {
+    if (err instanceof UserError) {
       process.stderr.write(`${err.message}\n`);
       return 2;
     }

@@ -1,6 +1,6 @@
 import type { TrialStatus } from '../../protocol/trial';
 import type { TrialRecord } from '../tuner/trial_record';
-import { formatDuration, formatValue, renderTable } from './format';
+import { formatDuration, formatValue, renderTable } from '../app/format';
 
 export interface StatusInput {
   name: string;

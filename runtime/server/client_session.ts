@@ -17,7 +17,7 @@ import {
 } from 'vscode-languageserver/node';
 import { RuntimeNotifications, RuntimeRequests, type RequestType, type StateDelta } from '../../protocol/runtime_api';
 import type { ExperimentHost, UserMessage } from './experiment_host';
-import { HostError } from './host_error';
+import { userErrorReply } from './error_reply';
 import type { RuntimeLog } from './runtime_log';
 import { fileOfUri, SpecDocuments } from './spec_documents';
 import { flavourOf, offsetAt, specCompletions, specHover } from './spec_language';
@@ -86,7 +86,8 @@ export function openClientSession(options: SessionOptions): void {
       try {
         return await work(params);
       } catch (err) {
-        if (err instanceof HostError) return new ResponseError(ErrorCodes.InvalidParams, err.message, err.data);
+        const reply = userErrorReply(err);
+        if (reply) return new ResponseError(ErrorCodes.InvalidParams, reply.message, reply.data);
         log.error(`${type.method} failed: ${(err as Error).stack ?? String(err)}`);
         return new ResponseError(ErrorCodes.InternalError, (err as Error).message);
       }

@@ -6,13 +6,13 @@
 import { EventEmitter } from 'node:events';
 import { basename, join, resolve } from 'node:path';
 import type { MetricPoint, StateDelta, StateSnapshot } from '../../protocol/runtime_api';
-import type { ParsedArgs } from '../cli/args';
-import { gpusCommand } from '../cli/commands/gpus';
-import { planCommand } from '../cli/commands/plan';
-import type { SessionInput } from '../cli/experiment_session';
-import { hasExperiment, resumeInput } from '../cli/resume_input';
+import { describeMachine } from '../app/describe_machine';
+import { extendStart } from '../app/extend_trial';
+import { planExperiment } from '../app/plan_experiment';
+import type { ErroredPolicy } from '../app/requests';
+import { resumeStart, runStart, type ExperimentStart } from '../app/start_experiment';
+import { UserError } from '../errors/user_error';
 import { MachineLedger, type TrialLedger } from '../resources/machine_ledger';
-import { loadSpec } from '../spec/load';
 import { JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
 import { readJsonLines } from '../storage/jsonl';
@@ -21,12 +21,11 @@ import { RESULT_FILE } from '../storage/trial_dir';
 import type { Capacity } from '../tuner/tuner';
 import { DeltaBatcher, type DirtySet } from './delta_batcher';
 import { findExperimentDirs, loadBrowsed } from './experiment_browse';
-import { asHostError, HostError } from './host_error';
+import { sentence } from './error_reply';
 import { startHostedRun, type HostedRun, type RunListeners } from './hosted_run';
 import type { RuntimeLog } from './runtime_log';
 import { ResourceView } from './resource_view';
 import { metricPoint, projectExperiment, projectTrial, type ExperimentView } from './state_projection';
-import { extensionInput } from './trial_extension';
 
 export interface UserMessage {
   severity: 'info' | 'warning' | 'error';
@@ -38,11 +37,6 @@ export interface HostOptions {
   log: RuntimeLog;
   resources?: ResourceView;
   deltaIntervalMs?: number;
-}
-
-interface ErroredPolicy {
-  resumeErrored?: boolean;
-  restartErrored?: boolean;
 }
 
 /** Emits 'delta' (StateDelta), 'message' (UserMessage) and 'live' (number of running experiments). */
@@ -82,23 +76,16 @@ export class ExperimentHost extends EventEmitter {
   // ---- requests -----------------------------------------------------------------------
 
   async runExperiment(params: { specPath: string } & ErroredPolicy): Promise<{ experimentPath: string }> {
-    // Every check, the machine's included, passes before the results folder is made (issue #12).
     const hardware = await this.resources.report();
-    const spec = await this.guard(() => loadSpec(resolve(params.specPath), { hardware }));
-    const experimentPath = join(spec.run_config.storage_path, spec.run_config.name);
-    return this.start(experimentPath, async () => (hasExperiment(experimentPath) ? resumeInput(experimentPath, erroredArgs(params), spec) : { spec }));
+    return this.start(await runStart({ ...params, specPath: resolve(params.specPath) }, hardware));
   }
 
   async resumeExperiment(params: { experimentPath: string } & ErroredPolicy): Promise<{ experimentPath: string }> {
-    const experimentPath = resolve(params.experimentPath);
-    if (!hasExperiment(experimentPath)) throw new HostError(`${experimentPath} is not a Tunekit experiment (it has no experiment.json and events.jsonl).`);
-    return this.start(experimentPath, () => resumeInput(experimentPath, erroredArgs(params)));
+    return this.start(resumeStart(params));
   }
 
-  async extendTrial(params: { experimentPath: string; trialId: string; maxIterations: number }): Promise<void> {
-    const experimentPath = resolve(params.experimentPath);
-    if (!hasExperiment(experimentPath)) throw new HostError(`${experimentPath} is not a Tunekit experiment.`);
-    await this.start(experimentPath, () => extensionInput(experimentPath, params.trialId, params.maxIterations));
+  async extendTrial(params: { experimentPath: string; trialId: string; maxIterations: number; settings?: string[] }): Promise<void> {
+    await this.start(extendStart({ experimentPath: params.experimentPath, trial: params.trialId, maxIterations: params.maxIterations, settings: params.settings }));
   }
 
   async stopExperiment(params: { experimentPath: string }): Promise<void> {
@@ -108,20 +95,18 @@ export class ExperimentHost extends EventEmitter {
   async stopTrial(params: { experimentPath: string; trialId: string }): Promise<void> {
     const run = this.liveRun(params.experimentPath);
     if (!run.tuner.stopTrial(params.trialId, 'stopped by the user')) {
-      throw new HostError(`Trial ${params.trialId} is not running or waiting in ${basename(run.path)}.`);
+      throw new UserError(`Trial ${params.trialId} is not running or waiting in ${basename(run.path)}.`);
     }
   }
 
   async planExperiment(params: { specPath: string }): Promise<{ text: string }> {
-    const sink = textSink();
-    await this.guard(() => planCommand(args([resolve(params.specPath)]), sink.stream));
-    return { text: sink.text() };
+    const plan = await planExperiment({ specPath: resolve(params.specPath) });
+    return { text: plan.lines.join('\n') + '\n' };
   }
 
   async detectGpus(): Promise<{ text: string; gpuCount: number }> {
-    const sink = textSink();
-    const [report] = await Promise.all([this.resources.redetect(), gpusCommand(args([]), sink.stream)]);
-    return { text: sink.text(), gpuCount: report.gpus.length };
+    const { report, lines } = await describeMachine(() => this.resources.redetect());
+    return { text: lines.join('\n') + '\n', gpuCount: report.gpus.length };
   }
 
   async snapshot(): Promise<StateSnapshot> {
@@ -154,7 +139,7 @@ export class ExperimentHost extends EventEmitter {
     const view = this.runs.get(path)?.view() ?? this.browsed.get(path);
     const trial = view?.trials.find((t) => t.id === params.trialId);
     const dir = trial?.dir ?? (await trialDirFromJournal(path, params.trialId));
-    if (!dir) throw new HostError(`There is no trial ${params.trialId} in ${path}.`);
+    if (!dir) throw new UserError(`There is no trial ${params.trialId} in ${path}.`);
     const rows = await readJsonLines<Record<string, unknown>>(join(dir, RESULT_FILE));
     return { points: rows.map(metricPoint) };
   }
@@ -175,12 +160,13 @@ export class ExperimentHost extends EventEmitter {
 
   // ---- running ------------------------------------------------------------------------
 
-  private async start(experimentPath: string, input: () => Promise<SessionInput>): Promise<{ experimentPath: string }> {
-    if (this.closing) throw new HostError('The runtime is shutting down; start the experiment again in a moment.');
+  private async start(start: ExperimentStart): Promise<{ experimentPath: string }> {
+    const { experimentPath } = start;
+    if (this.closing) throw new UserError('The runtime is shutting down; start the experiment again in a moment.');
     if (this.runs.get(experimentPath)?.live || this.starting.has(experimentPath)) {
-      throw new HostError(`${basename(experimentPath)} is already running in this runtime.`);
+      throw new UserError(`${basename(experimentPath)} is already running in this runtime.`);
     }
-    const starting = this.guard(() => startHostedRun({ experimentPath, input, listeners: this.runListeners, ledgerFor: (capacity) => this.machineLedger(capacity) }));
+    const starting = startHostedRun({ start, listeners: this.runListeners, ledgerFor: (capacity) => this.machineLedger(capacity) });
     this.starting.set(experimentPath, starting);
     this.liveChanged();
     let run: HostedRun;
@@ -234,16 +220,8 @@ export class ExperimentHost extends EventEmitter {
 
   private liveRun(path: string): HostedRun {
     const run = this.runs.get(resolve(path));
-    if (!run?.live) throw new HostError(`${basename(path)} is not running in this runtime.`);
+    if (!run?.live) throw new UserError(`${basename(path)} is not running in this runtime.`);
     return run;
-  }
-
-  private async guard<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw asHostError(err);
-    }
   }
 
   // ---- projection ---------------------------------------------------------------------
@@ -296,28 +274,6 @@ function finishMessage(run: HostedRun): UserMessage {
   const severity = run.state === 'failed' ? 'error' : errored > 0 ? 'warning' : 'info';
   const trials = errored > 0 ? ` ${errored} trial(s) errored.` : '';
   return { severity, message: `Experiment ${name} ${run.state}: ${run.reason ?? ''}.${trials}`.replace(/\.\./g, '.'), experimentPath: run.path };
-}
-
-function sentence(text: string): string {
-  const line = text.split('\n')[0];
-  const capital = line.charAt(0).toUpperCase() + line.slice(1);
-  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
-}
-
-function args(positionals: string[], flags: string[] = []): ParsedArgs {
-  return { positionals, flags: new Map(flags.map((f) => [f, true as const])), all: new Map() };
-}
-
-function erroredArgs(policy: ErroredPolicy): ParsedArgs {
-  if (policy.resumeErrored && policy.restartErrored) throw new HostError('Choose one of resumeErrored and restartErrored.');
-  return args([], [...(policy.resumeErrored ? ['resume-errored'] : []), ...(policy.restartErrored ? ['restart-errored'] : [])]);
-}
-
-/** A stand-in stdout for the CLI's text commands. */
-function textSink(): { stream: NodeJS.WriteStream; text: () => string } {
-  let text = '';
-  const stream = { write: (chunk: string) => ((text += chunk), true), isTTY: false } as unknown as NodeJS.WriteStream;
-  return { stream, text: () => text };
 }
 
 async function trialDirFromJournal(experimentPath: string, trialId: string): Promise<string | undefined> {

@@ -1,18 +1,16 @@
 /**
  * One experiment this runtime drives: the run lock, a Tuner, and the journal read back as
- * it grows (restores, decisions, worker pids). Started as `tunekit run` starts one, but
- * with the lock taken before the experiment directory is read or its orphans stopped.
+ * it grows (restores, decisions, worker pids). Opened as `tunekit run` opens one, by the
+ * application layer's openExperiment.
  */
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExperimentState } from '../../protocol/runtime_api';
 import type { ExperimentSpec } from '../../protocol/spec';
-import { prepareBackend } from '../backends/backend_setup';
-import type { SessionInput } from '../cli/experiment_session';
+import { openExperiment, type ExperimentStart } from '../app/start_experiment';
 import type { TrialLedger } from '../resources/machine_ledger';
 import { countTrials } from '../search/variants';
 import { JOURNAL_FILE } from '../storage/experiment_dir';
-import { acquireRunLock, type RunLock } from '../tuner/run_lock';
+import type { RunLock } from '../tuner/run_lock';
 import type { TrialRecord } from '../tuner/trial_record';
 import { Tuner, type Capacity, type ExperimentOutcome } from '../tuner/tuner';
 import { JournalHistory, schedulerTimeAttr } from './journal_history';
@@ -27,39 +25,27 @@ export interface RunListeners {
 }
 
 export interface StartOptions {
-  experimentPath: string;
-  /** What the Tuner starts from (a fresh spec, or a replayed experiment); built under the lock. */
-  input: () => Promise<SessionInput>;
+  /** Which experiment, and what its Tuner starts from (built under the lock). */
+  start: ExperimentStart;
   listeners: RunListeners;
   /** The seat on the machine's ledger that this runtime's experiments share. */
   ledgerFor: (capacity: Capacity) => TrialLedger;
 }
 
-/** Takes the lock, builds the input and starts the Tuner; resolves once it runs. */
+/** Opens the experiment and starts its Tuner; resolves once it runs. */
 export async function startHostedRun(options: StartOptions): Promise<HostedRun> {
-  await mkdir(options.experimentPath, { recursive: true });
-  const lock = await acquireRunLock(options.experimentPath);
+  const opened = await openExperiment(options.start, { ledgerFor: options.ledgerFor });
+  let run: HostedRun;
   try {
-    const input = await options.input();
-    const backend = await prepareBackend(input.spec, { skipPreflight: input.resume !== undefined });
-    const { capacity } = backend;
-    const ledger = backend.ledger ?? options.ledgerFor(capacity);
-    let tuner: Tuner;
-    try {
-      tuner = new Tuner({ spec: input.spec, capacity, machine: backend.machine, resume: input.resume, ledger, launcher: backend.launcher });
-    } catch (err) {
-      ledger.close();
-      throw err;
-    }
-    input.prepare?.(tuner);
-    const run = new HostedRun(tuner, input.spec, lock, capacity, options.listeners);
-    run.notes.push(...(input.notes ?? []), ...(tuner.resumeNote ? [tuner.resumeNote] : []));
-    run.start();
-    return run;
+    run = new HostedRun(opened.tuner, opened.spec, opened.lock, opened.capacity, options.listeners);
   } catch (err) {
-    lock.release();
+    opened.tuner.ledger.close();
+    opened.lock.release();
     throw err;
   }
+  run.notes.push(...opened.notes);
+  run.start();
+  return run;
 }
 
 export class HostedRun {

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from '../cli/args';
+import { parseArgs } from '../app/command_line';
 import { ExperimentHost } from './experiment_host';
 import { RuntimeDaemon } from './runtime_daemon';
 import { RuntimeLog } from './runtime_log';

@@ -1,3 +1,5 @@
+import { UserError } from '../errors/user_error';
+
 /** One problem found in a spec file. Lines and columns are 1-based; the end is exclusive. */
 export interface SpecProblem {
   file: string;
@@ -45,7 +47,7 @@ export function compareProblems(a: SpecProblem, b: SpecProblem): number {
 }
 
 /** Thrown by loadSpec when a spec has at least one error; carries every problem found. */
-export class SpecError extends Error {
+export class SpecError extends UserError {
   readonly problems: SpecProblem[];
 
   constructor(problems: SpecProblem[]) {

@@ -8,6 +8,7 @@ import { lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { link, lstat, readFile, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '../errors/user_error';
 import { isSameProcess, processStartTime } from './process_identity';
 
 export const LOCK_FILE = '.tunekit.lock';
@@ -23,7 +24,7 @@ interface LockOwner {
 }
 
 /** Someone else is running this experiment. */
-export class ExperimentLockedError extends Error {
+export class ExperimentLockedError extends UserError {
   constructor(
     readonly experimentPath: string,
     readonly owner: LockOwner,

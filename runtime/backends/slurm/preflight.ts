@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SlurmBackend } from '../../../protocol/spec';
-import { ImpossibleRequestError } from '../../cli/machine';
+import { ImpossibleRequestError } from '../local_machine';
 import { sbatchOptions, shellQuote } from './batch_script';
 import type { SlurmCommands } from './slurm_commands';
 

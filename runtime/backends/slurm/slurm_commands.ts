@@ -3,7 +3,7 @@
  * ~10 s per call when slurmctld is down). Only what every Slurm cluster has is used: sbatch,
  * squeue, scancel, sinfo and scontrol; sacct is often disabled, so nothing depends on it.
  */
-import { ImpossibleRequestError } from '../../cli/machine';
+import { ImpossibleRequestError } from '../local_machine';
 import { runBounded } from '../../hardware/bounded_run';
 import { findExecutable } from '../../hardware/find_executable';
 

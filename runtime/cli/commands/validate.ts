@@ -1,9 +1,8 @@
 import { detectHardware } from '../../hardware/detect';
 import { loadSpec } from '../../spec/load';
 import { countTrials } from '../../search/variants';
-import type { ParsedArgs } from '../args';
-import { UsageError } from '../args';
-import { describeRequest, describeSample, plannedTrials } from '../trial_requests';
+import { UsageError, type ParsedArgs } from '../../app/command_line';
+import { describeRequest, describeSample, plannedTrials } from '../../app/trial_requests';
 
 const SHOWN = 50;
 
