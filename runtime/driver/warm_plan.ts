@@ -3,6 +3,9 @@ import { basename } from 'node:path';
 /** What a warm parent runs in each forked worker: a script path or a module (`python -m`). */
 export type WarmTarget = { target: string; module: null; argv: string[] } | { target: null; module: string; argv: string[] };
 
+/** Room for a worker's own variables in /proc/<pid>/environ (_warm_parent.py). */
+const ENV_ROOM_BYTES = 32 * 1024;
+
 /** Environment variables a forked worker gets after the fork: nothing reads them at import. */
 const AFTER_FORK = new Set([
   'RANK',
@@ -36,6 +39,8 @@ export function warmParentEnv(workerEnv: NodeJS.ProcessEnv): Record<string, stri
   }
   // Even a library that probes devices at import sees none, and creates no CUDA context.
   env.CUDA_VISIBLE_DEVICES = '';
+  // Last, so it ends the environment block: each worker writes its own variables there.
+  env.TUNEKIT_WARM_ENV_ROOM = ' '.repeat(ENV_ROOM_BYTES);
   return env;
 }
 

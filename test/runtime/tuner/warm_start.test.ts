@@ -29,6 +29,7 @@ seen = {
     "sigterm": signal.getsignal(signal.SIGTERM) == signal.SIG_DFL,
     "sigchld": signal.getsignal(signal.SIGCHLD) == signal.SIG_DFL,
     "stdin": sys.stdin.read(), "threads": threading.active_count(), "pid": os.getpid(),
+    "proc_env": dict(e.split("=", 1) for e in open("/proc/self/environ", "rb").read().decode().split("\\0") if "=" in e),
     "np": float(numpy.random.random()), "parent": open("/proc/%d/comm" % os.getppid()).read().strip(), "ppid": os.getppid(), "warm": "numpy" in sys.modules and os.environ.get("TUNEKIT_PROBE_COLD") is None,
 }
 print("SEEN " + json.dumps(seen), flush=True)
@@ -96,6 +97,10 @@ describe('warm start', () => {
         assert.equal(s.sigchld, true);
         assert.equal(s.stdin, '');
         assert.equal(s.threads, 1);
+        const procEnv = s.proc_env as Record<string, string>;
+        assert.equal(procEnv.RANK, s.rank, '/proc/<pid>/environ shows the worker’s own variables');
+        assert.equal(procEnv.MY_VAR, 'hello');
+        assert.ok(procEnv.TUNEKIT_REPORT_SOCKET);
       }
       assert.deepEqual(all.map((s: { rank: string }) => s.rank), ['0', '1', '0', '1', '0', '1']);
       assert.equal(new Set(all.map((s: { np: number }) => s.np)).size, all.length, "numpy's global generator is reseeded per worker");

@@ -38,6 +38,7 @@ describe("a warm parent's environment", () => {
     assert.equal(env.MASTER_PORT, undefined);
     assert.equal(env.TUNEKIT_CONFIG, undefined);
     assert.equal(env.CUDA_VISIBLE_DEVICES, '', 'a warm parent sees no GPU, so it cannot create a CUDA context');
+    assert.equal(Object.keys(env).pop(), 'TUNEKIT_WARM_ENV_ROOM', 'the room for each worker’s variables ends the environment block');
   });
 
   it('sets only rank, rendezvous, device and trial variables after the fork', () => {

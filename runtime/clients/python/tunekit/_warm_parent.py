@@ -28,6 +28,9 @@ import traceback
 _NEVER = {"tunekit", "__future__", "__main__"}
 _GPU_LIBS = ("libcuda.so", "libnvidia-ml.so")
 _PR_SET_PDEATHSIG = 1
+# The last variable of the parent's environment: room where a worker writes its own, so that
+# /proc/<pid>/environ (ps e, debuggers) shows what the worker really has, later values winning.
+_ROOM = b"TUNEKIT_WARM_ENV_ROOM"
 
 _ctl_in = os.dup(0)
 _ctl_out = os.dup(1)
@@ -156,6 +159,29 @@ def _warm(request):
     return imported, None
 
 
+def _show_environ(env, before):
+    """Writes the variables that differ from the parent's into the room at the end of the
+    process's original environment block; the parent's strings before it stay untouched."""
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        start, end = int(fields[47]), int(fields[48])  # env_start, env_end (fields 50, 51)
+        with open("/proc/self/environ", "rb") as f:
+            block = f.read()
+        at = block.rfind(b"\0" + _ROOM + b"=")
+        if at < 0:
+            return
+        at += len(_ROOM) + 2
+        data = b"".join(
+            b"\0" + os.fsencode(k) + b"=" + os.fsencode(v) for k, v in env.items() if before.get(k) != v
+        )
+        room = (end - start) - at - 1
+        if len(data) <= room:
+            ctypes.memmove(start + at, data + b"\0" * (room - len(data)), room)
+    except (OSError, ValueError, IndexError):
+        pass  # Only what others see in /proc changes; the worker's own environment is set.
+
+
 def _apply_child(job, saved_out, saved_err):
     """In the forked worker: become the process `python train.py` would have started."""
     libc = ctypes.CDLL(None, use_errno=True)
@@ -172,8 +198,10 @@ def _apply_child(job, saved_out, saved_err):
     os.close(_ctl_out)
     for fd in job["close_fds"]:
         os.close(fd)
+    before = dict(os.environ)
     os.environ.clear()
     os.environ.update(job["env"])
+    _show_environ(job["env"], before)
     os.chdir(job["cwd"])
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
