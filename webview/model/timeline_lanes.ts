@@ -1,7 +1,9 @@
 /**
  * The concurrency slots timeline, folded from journal events: one lane per CPU slot and per
  * GPU device (a sub-lane per trial sharing a device fractionally), a bar for each span a
- * trial held slots, waiting spans on their own lanes, and the gaps restarts leave.
+ * trial held slots (from its admission), the gaps restarts leave, and one compact waiting
+ * lane: the queue's length over time, not a lane per waiting trial (40 trials made 38 of
+ * them, issue 15).
  * CPUs are a count, not numbered devices, so a grant takes the lowest free CPU lanes.
  */
 import type { TimelineEvent } from '../../protocol/dashboard_messages';
@@ -38,10 +40,21 @@ export interface RestartGap {
   reason: string;
 }
 
+/** A stretch of time over which the same trials waited. */
+export interface QueueSpan {
+  start: number;
+  end: number;
+  /** Waiting trials, in the order they began to wait. */
+  trialIds: string[];
+  open: boolean;
+}
+
 export interface Timeline {
   lanes: Lane[];
+  /** Waiting bars all sit on the one waiting lane; `queue` says how many overlap when. */
   bars: LaneBar[];
   gaps: RestartGap[];
+  queue: QueueSpan[];
   /** Seconds from the experiment's start to the last event (or `now` while live). */
   span: number;
 }
@@ -115,7 +128,6 @@ export function buildTimeline(
     const w = waiting.get(id);
     if (!w) return;
     waiting.delete(id);
-    pool.release('wait', w.row);
     bars.push({ key: laneKey('wait', w.row), trialId: id, kind: 'waiting', start: w.start - origin, end: ts - origin, fraction: 1, open, detail: w.reason });
   };
   const release = (id: string, ts: number, detail: string, open = false) => {
@@ -164,7 +176,7 @@ export function buildTimeline(
       case 'trial_waiting':
         if (held.has(e.trial_id)) break;
         if (waiting.has(e.trial_id)) waiting.get(e.trial_id)!.reason = e.reason;
-        else waiting.set(e.trial_id, { start: e.ts, row: pool.take('wait'), reason: e.reason });
+        else waiting.set(e.trial_id, { start: e.ts, row: 0, reason: e.reason });
         break;
       case 'trial_started': {
         endWaiting(e.trial_id, e.ts);
@@ -214,14 +226,39 @@ export function buildTimeline(
     addLanes(`gpu${gpu}`, rows, 'gpu', (row) => (rows > 1 ? `GPU ${gpu} · ${row + 1}` : `GPU ${gpu}`));
   }
   addLanes('cpu', Math.max(Math.ceil(capacity.CPU), pool.peak.get('cpu') ?? 0), 'cpu', (row) => `CPU ${row + 1}`);
-  addLanes('wait', pool.peak.get('wait') ?? 0, 'waiting', (row) => `waiting ${row + 1}`);
+  const waitBars = bars.filter((b) => b.kind === 'waiting');
+  if (waitBars.length) addLanes('wait', 1, 'waiting', () => 'waiting');
 
   return {
     lanes,
     bars: bars.map(({ key, ...bar }) => ({ ...bar, lane: index.get(key)! })).sort((a, b) => a.start - b.start || a.lane - b.lane),
     gaps: gaps.map(({ key, ...gap }) => ({ ...gap, lane: index.get(key)! })),
+    queue: queueSpans(waitBars),
     span: end - origin,
   };
+}
+
+/** Cuts the waiting spans into stretches over which the same trials wait. */
+export function queueSpans(waits: ReadonlyArray<Pick<LaneBar, 'trialId' | 'start' | 'end' | 'open'>>): QueueSpan[] {
+  // A sweep over starts and ends; at equal times ends go first, so back-to-back waits do not overlap.
+  const edges = waits.flatMap((w, i) => (w.end > w.start ? [{ t: w.start, i, on: true }, { t: w.end, i, on: false }] : []));
+  edges.sort((a, b) => a.t - b.t || Number(a.on) - Number(b.on) || waits[a.i].start - waits[b.i].start);
+  const active = new Set<number>();
+  const out: QueueSpan[] = [];
+  for (let k = 0; k < edges.length; ) {
+    const t = edges[k].t;
+    for (; k < edges.length && edges[k].t === t; k++) {
+      if (edges[k].on) active.add(edges[k].i);
+      else active.delete(edges[k].i);
+    }
+    const prev = out.at(-1);
+    if (prev && prev.end === -1) prev.end = t;
+    if (active.size && k < edges.length) {
+      const ids = [...active].map((i) => waits[i].trialId);
+      out.push({ start: t, end: -1, trialIds: ids, open: [...active].some((i) => waits[i].open) });
+    }
+  }
+  return out.filter((q) => q.end > q.start);
 }
 
 /** Slots held at the end of the timeline: what the header shows as logical resource use. */

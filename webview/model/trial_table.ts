@@ -95,3 +95,21 @@ export function toggleSort(query: TableQuery, key: string): TableQuery {
   const descending = query.sort.key === key ? !query.sort.descending : false;
   return { ...query, sort: { key, descending } };
 }
+
+/**
+ * Each column's width in `ch`: room for its header (with a sort arrow) and its widest value
+ * among `sample`, within limits.
+ */
+export function columnWidths(columns: readonly Column[], sample: readonly TrialSummary[]): number[] {
+  return columns.map((c) => {
+    let widest = c.label.length + 2;
+    for (const t of sample) {
+      const v = c.value(t);
+      const text = typeof v === 'number' ? formatValue(v) : (v ?? '');
+      if (text.length > widest) widest = text.length;
+    }
+    const limit = c.key === 'id' ? 30 : c.numeric ? 14 : 24;
+    // Padding is about 2ch; the trial cell also holds a swatch and, on the best row, a star.
+    return Math.min(limit, Math.max(c.numeric ? 6 : 8, widest)) + (c.key === 'id' ? 6 : 2);
+  });
+}

@@ -66,7 +66,7 @@ export class DashboardApp {
   private ui: UiState;
   private selection: Selection;
   private experimentPath: string | undefined;
-  private timeline: Timeline = { lanes: [], bars: [], gaps: [], span: 0 };
+  private timeline: Timeline = { lanes: [], bars: [], gaps: [], queue: [], span: 0 };
   private parallelData: ParallelPlan = { axes: [], lines: [] };
   private notice: string | undefined;
   private compareOpen = false;
@@ -103,10 +103,11 @@ export class DashboardApp {
       onSelect: select,
     });
     this.parallel = new ParallelView(parallel.canvas, this.palette, { colorOf, onSelect: select, valueOf: (id, key) => this.valueOf(id, key) });
-    this.scatter = new ScatterView(scatter.canvas, this.palette, { onSelect: select });
+    this.scatter = new ScatterView(scatter.canvas, this.palette, { colorOf, onSelect: select });
     this.table = new TableView({
       onQuery: (query) => this.setQuery(query),
       onSelect: select,
+      colorOf,
       onExportCsv: () => this.exportCsv(),
       onCompare: () => {
         this.compareOpen = true;
@@ -314,7 +315,7 @@ export class DashboardApp {
     this.timeline = buildTimeline(this.data.timeline, experiment.capacity, live ? now : undefined);
     this.timelineView.render(this.timeline);
     this.parallelData = parallelPlan(experiment.paramSpace, trials, metric);
-    this.parallel.render(this.parallelData, selection, bestId);
+    this.parallel.render(this.parallelData, selection, bestId, mode);
     const params = this.parallelData.axes.slice(0, -1);
     const axis = params.find((a) => a.key === this.ui.scatterParam) ?? params[0];
     setOptions(this.scatterPicker, params.map((a) => ({ value: a.key, label: a.label })), axis?.key ?? '');

@@ -1,10 +1,12 @@
 /**
- * Parallel coordinates: one polyline per trial across the params and the metric. All
- * unselected trials share one dataset (lines broken by NaN points), so 1,000 trials cost
- * one dataset; selected trials and the best get datasets of their own, drawn on top.
+ * Parallel coordinates: one polyline per trial across the params and the metric, coloured by
+ * the metric (a band of the scale per dataset, lines broken by NaN points, so 1,000 trials
+ * cost a handful of datasets); selected trials in their own colours and the best get
+ * datasets of their own, drawn on top. Axis labels are drawn over the lines.
  */
 import type { ChartDataset, Plugin } from 'chart.js';
 import { withAlpha } from '../model/color';
+import { metricColorOn } from '../model/trial_colors';
 import { formatNumber, formatValue } from '../model/format';
 import type { ParallelPlan } from '../model/hparam_plan';
 import { axisTicks } from '../model/param_axes';
@@ -29,9 +31,14 @@ export interface ParallelContext {
   valueOf(trialId: string, axisKey: string): unknown;
 }
 
+/** Metric colour bands, worst to best. */
+const BANDS = 8;
+
 export class ParallelView {
   readonly chart: Chart<'line', Vertex[]>;
   private plan: ParallelPlan = { axes: [], lines: [] };
+  /** Where the last draw put each axis label, in canvas pixels; the browser tests read it. */
+  labels: Array<{ text: string; x: number; y: number; w: number; h: number }> = [];
   private readonly pool = new DatasetPool<ChartDataset<'line', Vertex[]>>();
 
   constructor(
@@ -49,11 +56,21 @@ export class ParallelView {
     this.chart.update('none');
   }
 
-  render(plan: ParallelPlan, selection: ReadonlySet<string>, bestId: string | undefined): void {
+  render(plan: ParallelPlan, selection: ReadonlySet<string>, bestId: string | undefined, mode: 'min' | 'max' = 'min'): void {
     this.plan = plan;
-    const groups = { other: [] as Vertex[], selected: [] as Vertex[], best: [] as Vertex[] };
+    const groups = { best: [] as Vertex[] };
+    const bands: Vertex[][] = Array.from({ length: BANDS + 1 }, () => []);
+    const selected = new Map<string, Vertex[]>();
+    const last = plan.axes.length - 1;
     for (const line of plan.lines) {
-      const group = line.trialId === bestId ? groups.best : selection.has(line.trialId) ? groups.selected : groups.other;
+      let group: Vertex[];
+      if (line.trialId === bestId) group = groups.best;
+      else if (selection.has(line.trialId)) selected.set(line.trialId, (group = []));
+      else {
+        // Band 0..BANDS-1 from worst to best; BANDS: no metric yet.
+        const at = line.at[last];
+        group = bands[at === undefined ? BANDS : Math.min(BANDS - 1, Math.floor((mode === 'min' ? 1 - at : at) * BANDS))];
+      }
       line.at.forEach((at, i) => {
         const axis = plan.axes[i];
         group.push({ x: i, y: at ?? NaN, trialId: line.trialId, text: formatValue(this.ctx.valueOf(line.trialId, axis.key)) });
@@ -62,7 +79,7 @@ export class ParallelView {
     }
     const p = this.palette;
     const many = plan.lines.length > 100;
-    const otherColor = withAlpha(p.series[0], selection.size ? 0.12 : many ? 0.25 : 0.6);
+    const alpha = selection.size ? 0.15 : many ? 0.35 : 0.75;
     const line = (label: string, data: Vertex[], color: string, width: number, order: number) => this.pool.take(label, {
       label,
       data,
@@ -74,7 +91,11 @@ export class ParallelView {
       pointHitRadius: 5,
       order,
     } as ChartDataset<'line', Vertex[]>);
-    this.chart.data.datasets = [line('trials', groups.other, otherColor, 1, 3), line('selected', groups.selected, p.focus, 2.5, 2), line('best', groups.best, p.best, 3, 1)];
+    this.chart.data.datasets = [
+      ...bands.map((data, i) => line(i === BANDS ? 'trials: no metric' : `trials: band ${i + 1}`, data, withAlpha(i === BANDS ? p.muted : metricColorOn((i + 0.5) / BANDS, p.background), alpha), 1, 3)),
+      ...[...selected].map(([id, data]) => line(`selected ${id}`, data, this.ctx.colorOf(id), 2.5, 2)),
+      line('best', groups.best, p.best, 3, 1),
+    ];
     this.pool.sweep();
     Object.assign(this.chart.options.scales!.x!, { max: Math.max(plan.axes.length - 1, 1) + 0.15 });
     this.chart.update('none');
@@ -143,16 +164,40 @@ export class ParallelView {
         ctx.font = `${Math.max(9, p.fontSize - 3)}px ${p.fontFamily}`;
         ctx.lineWidth = 1;
         const last = this.plan.axes.length - 1;
-        this.plan.axes.forEach((axis, i) => {
+        this.plan.axes.forEach((_, i) => {
           const px = x.getPixelForValue(i);
           ctx.beginPath();
           ctx.moveTo(px, y.getPixelForValue(0));
           ctx.lineTo(px, y.getPixelForValue(1));
           ctx.stroke();
+        });
+        ctx.restore();
+      },
+      // Labels after the lines, each on a patch of the background, so no line crosses them (issue 15).
+      afterDatasetsDraw: (chart) => {
+        const { ctx, scales } = chart;
+        const x = scales.x;
+        const y = scales.y;
+        const p = this.palette;
+        const size = Math.max(9, p.fontSize - 3);
+        ctx.save();
+        ctx.font = `${size}px ${p.fontFamily}`;
+        ctx.textAlign = 'left';
+        ctx.textBaseline = 'middle';
+        const last = this.plan.axes.length - 1;
+        this.labels = [];
+        this.plan.axes.forEach((axis, i) => {
+          const px = x.getPixelForValue(i);
           // The last axis labels to its left, so they stay inside the canvas.
-          ctx.textAlign = i === last && last > 0 ? 'right' : 'left';
+          const right = i === last && last > 0;
           for (const tick of axisTicks(axis.scale, formatNumber)) {
-            ctx.fillText(tick.label, px + (i === last && last > 0 ? -3 : 3), y.getPixelForValue(tick.at) + 3);
+            const w = ctx.measureText(tick.label).width;
+            const box = { text: tick.label, x: right ? px - 3 - w - 1 : px + 2, y: y.getPixelForValue(tick.at) - size / 2 - 1, w: w + 2, h: size + 2 };
+            ctx.fillStyle = p.background;
+            ctx.fillRect(box.x, box.y, box.w, box.h);
+            ctx.fillStyle = p.foreground;
+            ctx.fillText(tick.label, box.x + 1, box.y + box.h / 2);
+            this.labels.push(box);
           }
         });
         ctx.restore();

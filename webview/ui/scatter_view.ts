@@ -1,6 +1,7 @@
 /** One param against the metric, one point per trial; a log axis where the space is log-scaled. */
 import { withAlpha } from '../model/color';
 import { formatNumber } from '../model/format';
+import { logTickLabel } from '../model/log_ticks';
 import type { ScatterPoint } from '../model/hparam_plan';
 import type { Axis } from '../model/param_axes';
 import type { SelectGesture } from '../model/selection';
@@ -11,6 +12,7 @@ import { gestureOf } from './gestures';
 import type { Palette } from './theme';
 
 export interface ScatterContext {
+  colorOf(trialId: string): string;
   onSelect(trialId: string, gesture: SelectGesture): void;
 }
 
@@ -42,12 +44,13 @@ export class ScatterView {
     if (axis?.key !== this.axis?.key || axis?.scale.kind !== this.axis?.scale.kind) this.configureX(axis);
     this.axis = axis;
     const other = points.filter((pt) => pt.trialId !== bestId && !selection.has(pt.trialId));
-    // One colour for the bulk: chart.js then resolves one style, not one per point.
-    const bulk = withAlpha(p.series[0], selection.size ? 0.25 : points.length > 100 ? 0.5 : 0.8);
+    const chosen = points.filter((pt) => selection.has(pt.trialId) && pt.trialId !== bestId);
+    // Each point in its trial's colour; the colours are an array, resolved once per dataset.
+    const alpha = selection.size ? 0.25 : points.length > 100 ? 0.6 : 0.9;
     const take = (d: ChartDataset<'scatter', ScatterPoint[]>) => this.pool.take(d.label!, d);
     this.chart.data.datasets = [
-      take({ label: 'trials', data: other, pointRadius: 3, pointBackgroundColor: bulk, pointBorderWidth: 0, order: 3 }),
-      take({ label: 'selected', data: points.filter((pt) => selection.has(pt.trialId) && pt.trialId !== bestId), pointRadius: 5, pointBackgroundColor: p.focus, pointBorderColor: p.foreground, order: 2 }),
+      take({ label: 'trials', data: other, pointRadius: 3.5, pointBackgroundColor: other.map((pt) => withAlpha(this.ctx.colorOf(pt.trialId), alpha)), pointBorderWidth: 0, order: 3 }),
+      take({ label: 'selected', data: chosen, pointRadius: 6, pointBackgroundColor: chosen.map((pt) => this.ctx.colorOf(pt.trialId)), pointBorderColor: p.foreground, pointBorderWidth: 1.5, order: 2 }),
       take({ label: 'best', data: points.filter((pt) => pt.trialId === bestId), pointRadius: 7, pointStyle: 'star', pointBorderColor: p.best, pointBorderWidth: 2, order: 1 }),
     ];
     this.pool.sweep();
@@ -72,9 +75,20 @@ export class ScatterView {
         ticks: { color: p.muted, callback: (v) => values[Number(v)] ?? '' },
       };
     } else if (axis?.scale.kind === 'log') {
-      // Label 1, 2 and 5 of each decade; chart.js puts a tick at every integer multiple.
-      const label = (v: number) => (/^[125](\.0+)?e/.test(v.toExponential()) ? formatNumber(v) : '');
-      scales.x = { ...common, type: 'logarithmic', ticks: { color: p.muted, autoSkip: false, maxRotation: 0, callback: (v) => label(Number(v)) } };
+      // chart.js puts a tick at every integer multiple; label only as many as fit side by side.
+      const labelPx = 6 * Math.max(10, p.fontSize - 1) * 0.6 + 8;
+      scales.x = {
+        ...common,
+        type: 'logarithmic',
+        ticks: {
+          color: p.muted,
+          autoSkip: false,
+          maxRotation: 0,
+          callback(v) {
+            return logTickLabel(Number(v), this.min, this.max, this.width, labelPx);
+          },
+        },
+      };
     } else {
       scales.x = { ...common, type: 'linear', ticks: { color: p.muted } };
     }

@@ -7,7 +7,7 @@ import type { TrialSummary } from '../../protocol/runtime_api';
 import type { TrialStatus } from '../../protocol/trial';
 import { formatValue } from '../model/format';
 import type { SelectGesture } from '../model/selection';
-import { toggleSort, type Column, type TableQuery } from '../model/trial_table';
+import { columnWidths, toggleSort, type Column, type TableQuery } from '../model/trial_table';
 import { button, el, setOptions } from './dom';
 import { gestureOf } from './gestures';
 
@@ -18,6 +18,8 @@ const ROW_PAGE = 100;
 export interface TableContext {
   onQuery(query: TableQuery): void;
   onSelect(trialId: string, gesture: SelectGesture): void;
+  /** The trial's identity colour, as every chart draws it. */
+  colorOf(trialId: string): string;
   onExportCsv(): void;
   onCompare(): void;
 }
@@ -27,11 +29,16 @@ interface RowEntry {
   columnsKey: string;
   tr: HTMLTableRowElement;
   cells: HTMLTableCellElement[];
+  /** The swatch in the trial cell, and the colour it shows. */
+  swatch: HTMLElement;
+  color: string;
 }
 
 export class TableView {
   readonly root: HTMLElement;
   private readonly head = el('thead');
+  private readonly cols = el('colgroup');
+  private readonly table = el('table', { className: 'trials' });
   private readonly body = el('tbody');
   private readonly statusBox = el('div', { className: 'chips' });
   private readonly rangeBox = el('div', { className: 'chips' });
@@ -51,6 +58,7 @@ export class TableView {
   private readonly moreButton: HTMLButtonElement;
 
   constructor(private readonly ctx: TableContext) {
+    this.table.append(this.cols, this.head, this.body);
     this.rangeMin.type = this.rangeMax.type = 'number';
     this.rangeMin.placeholder = 'min';
     this.rangeMax.placeholder = 'max';
@@ -71,7 +79,7 @@ export class TableView {
         this.compareButton,
         button('Export CSV', () => ctx.onExportCsv(), 'Save the rows shown as CSV'),
       ]),
-      el('div', { className: 'table-scroll' }, [el('table', { className: 'trials' }, [this.head, this.body])]),
+      el('div', { className: 'table-scroll' }, [this.table]),
     ]);
   }
 
@@ -91,6 +99,7 @@ export class TableView {
       setOptions(this.rangeColumn, columns.filter((c) => c.numeric).map((c) => ({ value: c.key, label: c.label })), this.rangeColumn.value || columns.find((c) => c.numeric)?.key || '');
     }
     this.renderHead();
+    this.renderWidths(allRows);
     this.renderFilters();
     const fragmentNeeded = rows.length !== this.order.length || rows.some((t, i) => this.order[i] !== t.id);
     const seen = new Set<string>();
@@ -104,6 +113,8 @@ export class TableView {
       } else if (entry.trial !== t) {
         this.updateRow(entry, t);
       }
+      const color = this.ctx.colorOf(t.id);
+      if (entry.color !== color) entry.swatch.style.backgroundColor = entry.color = color;
       entry.tr.classList.toggle('selected', selection.has(t.id));
       entry.tr.classList.toggle('best', t.id === bestId);
     }
@@ -139,7 +150,7 @@ export class TableView {
     const cells = this.columns.map((c) => el('td', { className: c.numeric ? 'num' : '' }));
     tr.append(...cells);
     tr.addEventListener('click', (event) => this.ctx.onSelect(t.id, gestureOf(event)));
-    const entry: RowEntry = { trial: t, columnsKey, tr, cells };
+    const entry: RowEntry = { trial: t, columnsKey, tr, cells, swatch: el('span', { className: 'swatch' }), color: '' };
     this.updateRow(entry, t, true);
     return entry;
   }
@@ -152,7 +163,8 @@ export class TableView {
       const text = typeof v === 'number' ? formatValue(v) : (v ?? '');
       const td = entry.cells[i];
       if (!fresh && td.textContent === text) return;
-      td.textContent = text;
+      if (c.key === 'id') td.replaceChildren(entry.swatch, text);
+      else td.textContent = text;
       td.title = typeof v === 'number' ? String(v) : '';
       if (c.key === 'status') td.className = `status-${t.status.toLowerCase()}`;
     });
@@ -172,6 +184,20 @@ export class TableView {
       tr.append(th);
     }
     this.head.replaceChildren(tr);
+  }
+
+  /** Widths from what the columns hold: the table scrolls sideways rather than cut a value to "0.0…" (issue 15). */
+  private renderWidths(rows: readonly TrialSummary[]): void {
+    const widths = columnWidths(this.columns, rows.slice(0, 200));
+    const key = widths.join(',');
+    if (this.cols.dataset.key === key) return;
+    this.cols.dataset.key = key;
+    this.cols.replaceChildren(...widths.map((w) => {
+      const col = el('col');
+      col.style.width = `${w}ch`;
+      return col;
+    }));
+    this.table.style.width = `${widths.reduce((a, b) => a + b, 0)}ch`;
   }
 
   private renderFilters(): void {

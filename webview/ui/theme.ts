@@ -4,6 +4,7 @@
  * `data-vscode-theme-kind` attribute, which a MutationObserver sees.
  */
 import { withAlpha } from '../model/color';
+import { TrialColors } from '../model/trial_colors';
 
 export interface Palette {
   kind: string;
@@ -50,9 +51,18 @@ export function readPalette(): Palette {
   };
 }
 
+let trialColors: TrialColors | undefined;
+
+/**
+ * A trial's identity colour, the same in every chart and the table's swatch: opaque, one of
+ * many distinct ones, readable on this theme's background (see trial_colors.ts).
+ */
 export function trialColor(palette: Palette, index: number): string {
-  // Yellow is the best trial's colour, so trials cycle through the other five.
-  return palette.series[index % (palette.series.length - 1)];
+  const highContrast = /high-contrast/.test(palette.kind);
+  if (!trialColors || trialColors.background !== palette.background || trialColors.highContrast !== highContrast) {
+    trialColors = new TrialColors(palette.background, highContrast);
+  }
+  return trialColors.of(index);
 }
 
 /** Calls `onChange` with a fresh palette whenever VS Code switches theme. */

@@ -1,12 +1,13 @@
 /**
  * The concurrency slots timeline: a lane per CPU slot and GPU device, a bar for each span a
- * trial held it, waiting spans on their own lanes, and restart gaps outlined in red.
+ * trial held it, restart gaps outlined in red, and one waiting lane shaded by how many
+ * trials wait (the count written in it), with selected trials' own waits outlined on it.
  */
-import type { ChartDataset, ScriptableContext } from 'chart.js';
+import type { ChartDataset, Plugin, ScriptableContext } from 'chart.js';
 import { withAlpha } from '../model/color';
 import { formatDuration } from '../model/format';
 import type { SelectGesture } from '../model/selection';
-import type { LaneBar, RestartGap, Timeline } from '../model/timeline_lanes';
+import type { LaneBar, QueueSpan, RestartGap, Timeline } from '../model/timeline_lanes';
 import { baseOptions, Chart } from './charts';
 import { DatasetPool } from './dataset_pool';
 import { gestureOf } from './gestures';
@@ -17,9 +18,11 @@ interface BarDatum {
   y: string;
   trialId: string;
   text: string;
+  /** Queue spans: how many trials wait over it. */
+  count?: number;
 }
 
-type BarDataset = ChartDataset<'bar', BarDatum[]> & { role: 'holding' | 'waiting' | 'gap' };
+type BarDataset = ChartDataset<'bar', BarDatum[]> & { role: 'holding' | 'waiting' | 'queue' | 'gap' };
 
 export interface TimelineContext {
   colorOf(trialId: string): string;
@@ -40,7 +43,7 @@ export class TimelineView {
     private palette: Palette,
     private readonly ctx: TimelineContext,
   ) {
-    this.chart = new Chart(canvas, { type: 'bar', data: { labels: [], datasets: [] }, options: this.options() });
+    this.chart = new Chart(canvas, { type: 'bar', data: { labels: [], datasets: [] }, options: this.options(), plugins: [this.countsPlugin()] });
   }
 
   setPalette(palette: Palette): void {
@@ -60,6 +63,14 @@ export class TimelineView {
       text: `held ${label(b.lane)}${b.fraction < 1 ? ` (${b.fraction})` : ''} ${span(b.start, b.end)}${b.open ? ', still running' : `; ${b.detail}`}`,
     });
     const waiting = (b: LaneBar): BarDatum => ({ x: [b.start, b.end], y: label(b.lane), trialId: b.trialId, text: `waited ${span(b.start, b.end)}: ${b.detail}` });
+    const waitLane = timeline.lanes.findIndex((l) => l.kind === 'waiting');
+    const reasons = new Map(timeline.bars.filter((b) => b.kind === 'waiting').map((b) => [b.trialId, b.detail]));
+    const queued = (q: QueueSpan): BarDatum => {
+      const names = q.trialIds.length > 6 ? `${q.trialIds.slice(0, 6).join(', ')} and ${q.trialIds.length - 6} more` : q.trialIds.join(', ');
+      const why = [...new Set(q.trialIds.map((id) => reasons.get(id)).filter(Boolean))].slice(0, 2).join('; ');
+      return { x: [q.start, q.end], y: label(waitLane), trialId: q.trialIds[0], count: q.trialIds.length, text: `${q.trialIds.length} waiting ${span(q.start, q.end)}: ${names}${why ? ` (${why})` : ''}` };
+    };
+    const deepest = Math.max(1, ...timeline.queue.map((q) => q.trialIds.length));
     const gap = (g: RestartGap): BarDatum => ({ x: [g.start, g.end], y: label(g.lane), trialId: g.trialId, text: `restart gap ${span(g.start, g.end)}: ${g.reason}` });
     const color = (c: ScriptableContext<'bar'>, alpha: number) => {
       const d = c.raw as BarDatum | undefined;
@@ -89,12 +100,21 @@ export class TimelineView {
       { ...common, role: 'holding', label: 'held', data: selectedBars, backgroundColor: (c) => color(c, 1), borderColor: this.palette.foreground, borderWidth: 1 },
       {
         ...common,
-        role: 'waiting',
+        role: 'queue',
         label: 'waiting',
-        data: timeline.bars.filter((b) => b.kind === 'waiting').map(waiting),
-        backgroundColor: (c) => color(c, 0.2),
-        borderColor: (c) => color(c, 0.9),
-        borderWidth: 1,
+        data: timeline.queue.map(queued),
+        backgroundColor: (c) => withAlpha(this.palette.warning, 0.15 + 0.6 * (((c.raw as BarDatum | undefined)?.count ?? 0) / deepest)),
+        borderWidth: 0,
+      },
+      {
+        ...common,
+        role: 'waiting',
+        label: 'selected waiting',
+        data: timeline.bars.filter((b) => b.kind === 'waiting' && this.ctx.isSelected(b.trialId)).map(waiting),
+        backgroundColor: 'transparent',
+        borderColor: (c) => color(c, 1),
+        borderWidth: 2,
+        barPercentage: 0.5,
       },
       { ...common, role: 'gap', label: 'restart gap', data: timeline.gaps.map(gap), backgroundColor: 'transparent', borderColor: this.palette.error, borderWidth: 1.5 },
     ];
@@ -110,6 +130,30 @@ export class TimelineView {
     } else {
       this.chart.update('none');
     }
+  }
+
+  /** Writes the queue's length inside each waiting span wide enough to hold it. */
+  private countsPlugin(): Plugin<'bar'> {
+    return {
+      id: 'tunekitQueueCounts',
+      afterDatasetsDraw: (chart) => {
+        const i = chart.data.datasets.findIndex((d) => (d as unknown as BarDataset).role === 'queue');
+        if (i < 0) return;
+        const { ctx } = chart;
+        ctx.save();
+        ctx.font = `${Math.max(9, this.palette.fontSize - 3)}px ${this.palette.fontFamily}`;
+        ctx.fillStyle = this.palette.foreground;
+        ctx.textAlign = 'center';
+        ctx.textBaseline = 'middle';
+        chart.getDatasetMeta(i).data.forEach((bar, k) => {
+          const d = chart.data.datasets[i].data[k] as unknown as BarDatum;
+          const { x, base, y } = bar.getProps(['x', 'base', 'y'], true) as { x: number; base: number; y: number };
+          const text = String(d.count ?? '');
+          if (Math.abs(x - base) > ctx.measureText(text).width + 4) ctx.fillText(text, (x + base) / 2, y);
+        });
+        ctx.restore();
+      },
+    };
   }
 
   private options(): Chart<'bar', BarDatum[]>['options'] {

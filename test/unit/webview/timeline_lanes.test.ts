@@ -41,6 +41,23 @@ describe('concurrency slots timeline', () => {
     assert.match(waiting[0].detail, /waiting for workers/);
   });
 
+  it('40 trials queued for 4 CPUs make one waiting lane whose spans count the queue, and each bar starts at admission', () => {
+    const events: TimelineEvent[] = [started(0)];
+    for (let i = 0; i < 4; i++) events.push(start(0, `t${i}`));
+    for (let i = 4; i < 40; i++) events.push(wait(0, `t${i}`, 'needs 1 CPU, 0 free'));
+    // One trial finishes each second and the next in the queue takes its CPU.
+    for (let i = 0; i < 36; i++) events.push(finish(i + 1, `t${i}`), start(i + 1, `t${i + 4}`));
+    for (let i = 36; i < 40; i++) events.push(finish(40, `t${i}`));
+    const t = buildTimeline(events, { CPU: 4, gpus: [] });
+    assert.deepEqual(t.lanes.map((l) => l.label), ['CPU 1', 'CPU 2', 'CPU 3', 'CPU 4', 'waiting']);
+    assert.deepEqual(t.queue.map((q) => [q.start, q.end, q.trialIds.length]), Array.from({ length: 36 }, (_, i) => [i, i + 1, 36 - i]));
+    assert.deepEqual(t.queue[35].trialIds, ['t39']);
+    const held = t.bars.filter((b) => b.kind === 'holding' && b.trialId === 't20')[0];
+    assert.equal(held.start, 17, 't20 holds its CPU from its admission, not from when it began to wait');
+    const waited = t.bars.filter((b) => b.kind === 'waiting' && b.trialId === 't20')[0];
+    assert.deepEqual([waited.start, waited.end, t.lanes[waited.lane].kind], [0, 17, 'waiting']);
+  });
+
   it('a worker-group restart shows as a gap on the lanes the trial held', () => {
     const t = buildTimeline(
       [
