@@ -1,8 +1,9 @@
 // Runs every test layer and ends with one line `N passed, N failed[, N skipped]`:
-//   unit, runtime, security and browser tests (out/test/**, Node's runner), then the
+//   lint (typescript-eslint over every .ts file, prettier --check over the paths scripts/format.mjs
+//   lists: one count each), unit, runtime, security and browser tests (out/test/**, Node's runner), then the
 //   extension's tests inside a real VS Code (test/e2e/run.mjs: code-server + Debian chromium),
 //   then the whole-product UI scenarios on the packaged .vsix (test/ui/run.mjs).
-// `node scripts/test.mjs unit` (or runtime, security, browser, e2e, ui, slurm) runs those layers only.
+// `node scripts/test.mjs unit` (or lint, runtime, security, browser, e2e, ui, slurm) runs those layers only.
 // The e2e and ui layers need /usr/bin/chromium; without it they are skipped with the reason,
 // unless TUNEKIT_REQUIRE_E2E=1 (set by .ci/run), where a missing browser is a failure.
 import { spawn } from 'node:child_process';
@@ -46,8 +47,24 @@ function tapCount(lines, key) {
 const totals = { passed: 0, failed: 0, skipped: 0 };
 let exit = 0;
 
+if (!layers.length || layers.includes('lint')) {
+  const checks = [
+    ['eslint', join(root, 'node_modules', '.bin', 'eslint'), ['--max-warnings=0', '.']],
+    ['prettier --check', process.execPath, [join(root, 'scripts', 'format.mjs'), '--check']],
+  ];
+  for (const [name, command, args] of checks) {
+    const result = await run(command, args);
+    process.stdout.write(`lint: ${name} ${result.code === 0 ? 'passed' : 'failed'}\n`);
+    if (result.code === 0) totals.passed++;
+    else {
+      totals.failed++;
+      exit = 1;
+    }
+  }
+}
+
 const VSCODE_LAYERS = { e2e: 'test/e2e/run.mjs', ui: 'test/ui/run.mjs' };
-const OWN_LAYERS = new Set([...Object.keys(VSCODE_LAYERS), 'slurm']);
+const OWN_LAYERS = new Set([...Object.keys(VSCODE_LAYERS), 'slurm', 'lint']);
 const nodeLayers = layers.length ? layers.filter((l) => !OWN_LAYERS.has(l)) : ['unit', 'runtime', 'security', 'browser'];
 const files = nodeLayers.flatMap((l) => testFiles(join(base, l)));
 if (nodeLayers.length) {

@@ -37,6 +37,8 @@ export async function queryNvidiaSmi(opts: NvidiaSmiOptions = {}): Promise<Nvidi
       return failed(`nvidia-smi did not answer within ${timeoutMs} ms and was stopped`);
     case 'output-too-large':
       return failed('nvidia-smi printed far more than a GPU list and was stopped');
+    case 'exited':
+      break;
   }
   if (outcome.signal) return failed(`nvidia-smi was killed by ${outcome.signal}`);
   if (outcome.code !== 0) {

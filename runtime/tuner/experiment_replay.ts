@@ -316,6 +316,18 @@ function foldEvent(history: TrialHistory, event: JournalEvent): void {
       history.config = event.new_config;
       history.clones.set(event.cloned_as, { donorId: event.donor_id, donorCheckpoint: event.donor_checkpoint });
       break;
+    // Named, not defaulted: a new event type must be decided here (the lint checks every case is).
+    case 'trial_created':
+    case 'trial_submitted':
+    case 'trial_waiting':
+    case 'trial_note':
+    case 'scheduler_decision':
+    case 'results_superseded':
+    case 'checkpoint_deleted':
+    case 'checkpoint_refused':
+    case 'experiment_started':
+    case 'experiment_finished':
+      break;
   }
 }
 
