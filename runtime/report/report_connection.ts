@@ -3,7 +3,18 @@ import { timingSafeEqual } from 'node:crypto';
 import { REPORT_PROTOCOL_VERSION, type ServerMessage } from '../../protocol/report';
 import { parseClientMessage } from './client_message';
 import { LineReader, type LineEvent } from './line_reader';
-import type { ReportAck, WorkerReport } from './report_server';
+
+/** One accepted `report` line, as handed to the owner. Metrics are passed through as sent. */
+export interface WorkerReport {
+  rank: number;
+  seq: number;
+  metrics: Record<string, unknown>;
+  checkpoint: string | null;
+}
+
+export interface ReportAck {
+  checkpoint_dir_name: string | null;
+}
 
 /** What one connection needs from the server that owns it. */
 export interface ConnectionHost {

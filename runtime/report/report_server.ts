@@ -2,20 +2,12 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { chmodSync, lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { DEFAULT_MAX_LINE_BYTES } from '../../protocol/report';
-import { ReportConnection, type ConnectionHost } from './report_connection';
+import { ReportConnection, type ConnectionHost, type ReportAck, type WorkerReport } from './report_connection';
 import { RejectionLog } from './rejection_log';
 
-/** One accepted `report` line, as handed to the owner. Metrics are passed through as sent. */
-export interface WorkerReport {
-  rank: number;
-  seq: number;
-  metrics: Record<string, unknown>;
-  checkpoint: string | null;
-}
-
-export interface ReportAck {
-  checkpoint_dir_name: string | null;
-}
+// The connection produces reports and awaits acks, so it defines them; the server, its owner,
+// passes them on (they lived here once, and made the pair a cycle: issue 13 §5).
+export type { ReportAck, WorkerReport };
 
 export interface ReportServerOptions {
   /** Absolute path inside a private (0700) directory. */
