@@ -67,6 +67,7 @@ test('stopping the experiment cancels every job it owns, queued ones included', 
       const jobs = liveTunekitJobs();
       return jobs.filter((j) => j.state === 'RUNNING').length === 2 && jobs.filter((j) => j.state === 'PENDING').length === 2;
     }, 60_000);
+    await waitFor('two trials to start their workers', () => journal(experiment).filter((e) => e.type === 'trial_started').length === 2);
     await waitFor('a queued trial to show Slurm\'s reason', () =>
       journal(experiment).some((e) => e.type === 'trial_waiting' && /queued in Slurm as job \d+ \((Resources|Priority)\)/.test(String(e.reason))),
     );

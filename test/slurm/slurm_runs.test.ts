@@ -106,3 +106,19 @@ test('plan says which partitions a Slurm spec fits, and cluster shows partitions
     cleanup();
   }
 });
+
+test('a preflight job says what compute nodes lack before any trial is submitted', { skip: SKIP, timeout: 90_000 }, async () => {
+  const { dir, cleanup } = scratchDir({});
+  try {
+    writeFileSync(join(dir, 'pre.tune.yaml'), stepsSpec(dir, { name: 'pre', backend: '  node: /nonexistent/bin/node' }));
+    const before = new Set(squeueAll().map((j) => j.id));
+    const run = await runCli(['run', join(dir, 'pre.tune.yaml')], { timeoutMs: 80_000 });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /preflight job \d+ found what trials would lack: the Node\.js binary \/nonexistent\/bin\/node does not run on the compute nodes/);
+    const submitted = squeueAll().filter((j) => !before.has(j.id));
+    assert.deepEqual(submitted.map((j) => j.name), ['tunekit-preflight'], 'only the preflight job was submitted');
+    assert.ok(!existsSync(join(dir, 'results', 'pre', 'events.jsonl')), 'no trial was recorded');
+  } finally {
+    cleanup();
+  }
+});
