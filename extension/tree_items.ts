@@ -8,30 +8,32 @@ import type { TrialStatus } from '../protocol/trial';
 import { formatDuration, formatNumber, formatValue, shortParamName } from './format';
 
 /** Every contextValue the views use; package.json's menus match on these. */
-export type ContextValue =
-  | 'experiment.running'
-  | 'experiment.resumable'
-  | 'experiment.finished'
-  | 'trialGroup'
-  | 'trial.pending'
-  | 'trial.running'
-  | 'trial.paused'
-  | 'trial.finished'
-  | 'trial.error'
-  | 'section'
-  | 'entry'
-  | 'checkpoint'
-  | 'event'
-  | 'workerLog'
-  | 'gpu'
-  | 'cpu'
-  | 'holder'
-  | 'waitingGroup'
-  | 'waiting'
-  | 'clusterGroup'
-  | 'clusterNode'
-  | 'jobsGroup'
-  | 'job';
+export const CONTEXT_VALUES = [
+  'experiment.running',
+  'experiment.resumable',
+  'experiment.finished',
+  'trialGroup',
+  'trial.pending',
+  'trial.running',
+  'trial.paused',
+  'trial.finished',
+  'trial.error',
+  'section',
+  'entry',
+  'checkpoint',
+  'event',
+  'workerLog',
+  'gpu',
+  'cpu',
+  'holder',
+  'waitingGroup',
+  'waiting',
+  'clusterGroup',
+  'clusterNode',
+  'jobsGroup',
+  'job',
+] as const;
+export type ContextValue = (typeof CONTEXT_VALUES)[number];
 
 export interface Icon {
   /** A codicon id, e.g. `sync~spin`. */
