@@ -2,14 +2,17 @@
 
 export type TrialStatus = 'PENDING' | 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR';
 
-/** The only legal moves; runtime/tuner/trial_status.ts enforces them. */
+/**
+ * The only legal moves; runtime/tuner/trial_lifecycle.ts enforces them. Finished trials never
+ * change: `tunekit extend` and the resume flags for errored trials reopen one through the
+ * lifecycle's single `reopen` operation, never through this table.
+ */
 export const TRIAL_TRANSITIONS: Readonly<Record<TrialStatus, readonly TrialStatus[]>> = {
   PENDING: ['RUNNING', 'TERMINATED', 'ERROR'],
   RUNNING: ['PAUSED', 'TERMINATED', 'ERROR', 'PENDING'],
   PAUSED: ['PENDING', 'RUNNING', 'TERMINATED', 'ERROR'],
-  // Only `tunekit extend` (and resume flags for errored trials) reopen a finished trial.
-  TERMINATED: ['PENDING'],
-  ERROR: ['PENDING'],
+  TERMINATED: [],
+  ERROR: [],
 };
 
 /** One device share of a grant: GPU `index` (nvidia-smi order) and the fraction held. */

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { UserError } from '../errors/user_error';
 import { applyNewConfig } from '../tuner/trial_factory';
-import { transition } from '../tuner/trial_status';
+import { reopen } from '../tuner/trial_lifecycle';
 import { hasExperiment, resumeInput, type ExperimentInput } from './experiment_input';
 import type { ExtendRequest } from './requests';
 import type { ExperimentStart } from './start_experiment';
@@ -59,10 +59,7 @@ async function extensionInput(experimentPath: string, which: string, max: number
     let config = trial.config;
     for (const s of settings) config = applySetting(config, s);
     if (settings.length) applyNewConfig(input.spec, trial, config);
-    transition(trial, 'PENDING');
-    trial.extendTo = max;
-    trial.endReason = undefined;
-    trial.resumeFirst = true;
+    reopen(trial, { kind: 'extend', to: max });
   };
   return input;
 }

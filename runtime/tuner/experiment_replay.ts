@@ -27,7 +27,7 @@ import { resolveInside } from '../storage/safe_path';
 import { RESULT_FILE } from '../storage/trial_dir';
 import type { RecordedProcess } from './process_identity';
 import { resolveTrialConfig, type CheckpointEntry, type SampledLeaf, type TrialRecord } from './trial_record';
-import { transition } from './trial_status';
+import { reopen } from './trial_lifecycle';
 
 export const SEARCH_STATE_FILE = 'search_state.json';
 
@@ -183,7 +183,6 @@ async function rebuildTrial(
     config: history.config,
     sampled: sampledLeaves(record.spec.param_space, history.config),
     ...resolveTrialConfig(record.spec, history.config),
-    status: 'PENDING',
     // A PBT clone can put the latest checkpoint past the last row; the trial goes on from there.
     iteration: Math.max(rowIteration, checkpoints[checkpoints.length - 1]?.iteration ?? 0),
     lastResult: lastRow,
@@ -193,20 +192,21 @@ async function rebuildTrial(
     tuneFailures: history.tuneFailures,
     iterationsSinceRestore: 0,
     failuresWithoutProgress: 0,
+    ...lifecycleFromJournal(history.lastStatusEvent),
   };
-  const last = history.lastStatusEvent;
-  if (last?.type === 'trial_finished') {
-    trial.status = last.status;
-    trial.endReason = last.reason;
-    trial.exit = { status: last.status, reason: last.reason, exitCode: last.exit_code, signal: last.signal, failedRank: last.failed_rank ?? undefined };
-  } else if (last?.type === 'trial_paused') {
-    trial.status = 'PAUSED';
-    trial.waitingReason = last.reason;
-  } else if (last) {
-    // It was running, or queued to resume, when the run stopped.
-    trial.resumeFirst = true;
-  }
   return trial;
+}
+
+/** Where the trial's life stood at its last status event (a record is built with it, not changed). */
+function lifecycleFromJournal(last: TrialHistory['lastStatusEvent']): Pick<TrialRecord, 'status' | 'endReason' | 'exit' | 'waitingReason' | 'resumeFirst'> {
+  if (last?.type === 'trial_finished') {
+    const exit = { status: last.status, reason: last.reason, exitCode: last.exit_code, signal: last.signal, failedRank: last.failed_rank ?? undefined };
+    return { status: last.status, endReason: last.reason, exit };
+  }
+  if (last?.type === 'trial_paused') return { status: 'PAUSED', waitingReason: last.reason };
+  // It was running, or queued to resume, when the run stopped.
+  if (last) return { status: 'PENDING', resumeFirst: true };
+  return { status: 'PENDING' };
 }
 
 /** The searched leaves (grid and sampled) in path order, with the values of the recorded config. */
@@ -242,17 +242,8 @@ async function rebuildCheckpoints(
 
 function applyErroredPolicy(trial: TrialRecord, options: ReplayOptions, superseded: ReplayedExperiment['superseded']): void {
   if (trial.status !== 'ERROR' || !(options.resumeErrored || options.restartErrored)) return;
-  transition(trial, 'PENDING');
-  trial.resumeFirst = true;
-  trial.endReason = undefined;
-  trial.exit = undefined;
-  if (!options.restartErrored) return;
-  if (trial.iteration > 0) superseded.push({ trialId: trial.id, fromIteration: 1, toIteration: trial.iteration });
-  // The checkpoint directories stay on disk; the trial just no longer resumes from them.
-  trial.checkpoints = [];
-  trial.iteration = 0;
-  trial.timeTotalS = 0;
-  trial.lastResult = undefined;
+  if (options.restartErrored && trial.iteration > 0) superseded.push({ trialId: trial.id, fromIteration: 1, toIteration: trial.iteration });
+  reopen(trial, { kind: options.restartErrored ? 'restart-errored' : 'resume-errored' });
 }
 
 /** One trial's journal, folded. */

@@ -23,7 +23,6 @@ export function afterTrialFailure(spec: ExperimentSpec, trial: TrialRecord): Aft
  * A group that fails again before reporting anything new is restarted after a growing pause
  * (0.5 s, 1 s, 2 s … 30 s), so an unlimited max_failures never becomes a tight crash loop.
  */
-export function restartDelayMs(trial: TrialRecord): number {
-  const n = ++trial.failuresWithoutProgress;
-  return n <= 1 ? 0 : Math.min(30_000, 500 * 2 ** (n - 2));
+export function restartDelayMs(failuresInARow: number): number {
+  return failuresInARow <= 1 ? 0 : Math.min(30_000, 500 * 2 ** (failuresInARow - 2));
 }

@@ -13,7 +13,10 @@ export interface CheckpointEntry {
   metrics: Record<string, unknown>;
 }
 
-/** What the Tuner knows about one trial; the runtime's truth, mirrored on disk. */
+/**
+ * What the Tuner knows about one trial; the runtime's truth, mirrored on disk. The readonly
+ * fields are the trial's lifecycle: only trial_lifecycle.ts writes them.
+ */
 export interface TrialRecord {
   id: string;
   index: number;
@@ -26,39 +29,39 @@ export interface TrialRecord {
   trainLoopConfig: Record<string, unknown>;
   scaling: ScalingConfig;
   request: { trainable: ResourceAmounts; workers: ResourceAmounts[] };
-  status: TrialStatus;
+  readonly status: TrialStatus;
   /** Why a trial is not executing yet (ledger's words), or why it stopped. */
-  waitingReason?: string;
-  endReason?: string;
-  grant?: TrialGrant;
-  iteration: number;
-  lastResult?: Record<string, unknown>;
-  startedAt?: number;
-  lastReportAt?: number;
-  timeTotalS: number;
+  readonly waitingReason?: string;
+  readonly endReason?: string;
+  readonly grant?: TrialGrant;
+  readonly iteration: number;
+  readonly lastResult?: Record<string, unknown>;
+  readonly startedAt?: number;
+  readonly lastReportAt?: number;
+  readonly timeTotalS: number;
   checkpoints: CheckpointEntry[];
-  exit?: GroupExit;
+  readonly exit?: GroupExit;
   /** Worker-group restarts inside the current driver (Ray Train's failure_config). */
-  trainFailures: number;
+  readonly trainFailures: number;
   /** Trial restarts by the Tuner (Ray Tune's failure_config). */
-  tuneFailures: number;
+  readonly tuneFailures: number;
   /** The restore the next result row describes (Ray's result context after a restore). */
-  restoreContext?: Record<string, unknown>;
-  iterationsSinceRestore: number;
+  readonly restoreContext?: Record<string, unknown>;
+  readonly iterationsSinceRestore: number;
   /** Failures in a row with no new result between them; restarts back off on this. */
-  failuresWithoutProgress: number;
+  readonly failuresWithoutProgress: number;
   /** A retried trial waits until then (epoch ms) before it may be admitted again. */
-  notBefore?: number;
+  readonly notBefore?: number;
   /** `tunekit extend`: run to this training_iteration, ignoring run_config.stop and the scheduler. */
-  extendTo?: number;
+  readonly extendTo?: number;
   /** Resumed trials (promoted, exploited) go before new ones. */
-  resumeFirst?: boolean;
+  readonly resumeFirst?: boolean;
   /** The round being persisted right now, if any. */
   inFlight?: Promise<void>;
   /** What the Tuner asked of the running group: it decides the status once the group is gone. */
-  pendingOutcome?: { kind: 'stop' | 'pause' | 'requeue'; reason: string; ready?: Promise<void> };
+  readonly pendingOutcome?: { kind: 'stop' | 'pause' | 'requeue'; reason: string; ready?: Promise<void> };
   /** The trial's current cluster job (Slurm backend), as the queue last showed it. */
-  job?: TrialJob;
+  readonly job?: TrialJob;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

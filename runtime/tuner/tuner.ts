@@ -16,6 +16,7 @@ import { writeFileAtomic } from '../storage/atomic_write';
 import { Journal, type UnstampedJournalEvent } from '../storage/journal';
 import { TrialResults } from '../storage/trial_results';
 import { CheckpointKeeper } from './checkpoint_keeper';
+import { systemClock, type Clock } from './clock';
 import { afterGroupFailure, afterTrialFailure, restartDelayMs } from './restart_policy';
 import { SearchStateSaver } from './search_state_saver';
 import { DriverPool } from './driver_pool';
@@ -23,7 +24,8 @@ import type { DriverHandle, LauncherFactory, TrialLauncher } from './trial_launc
 import { buildResultRow, stopCriterionMet } from './result_row';
 import { applyNewConfig, createTrial } from './trial_factory';
 import type { TrialRecord } from './trial_record';
-import { isFinished, transition } from './trial_status';
+import * as lifecycle from './trial_lifecycle';
+import { isFinished } from './trial_status';
 import { nodeClientDir, pythonClientDir, resolveWorkerCommand } from './worker_command';
 
 export interface Capacity {
@@ -52,9 +54,9 @@ export interface TunerOptions {
   ledger?: TrialLedger;
   /** Where trials run (a Slurm backend); the local driver pool by default. */
   launcher?: LauncherFactory;
+  /** The system clock by default. */
+  clock?: Clock;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface ExperimentOutcome {
   status: 'finished' | 'stopped' | 'failed';
@@ -72,7 +74,7 @@ export class Tuner extends EventEmitter {
   readonly trials: TrialRecord[] = [];
   readonly experimentPath: string;
   readonly experimentId: string;
-  readonly startedAt = Date.now() / 1000;
+  readonly startedAt: number;
   readonly ledger: TrialLedger;
   readonly searcher: Searcher;
   readonly scheduler: TrialScheduler;
@@ -92,7 +94,8 @@ export class Tuner extends EventEmitter {
   private searchDone = false;
   private stopping: string | undefined;
   private failure: string | undefined;
-  private budgetTimer: NodeJS.Timeout | undefined;
+  private cancelBudget: (() => void) | undefined;
+  private readonly clock: Clock;
   private finished: ((outcome: ExperimentOutcome) => void) | undefined;
   private scheduling = false;
   private rescheduleWanted = false;
@@ -102,6 +105,8 @@ export class Tuner extends EventEmitter {
   constructor(private readonly options: TunerOptions) {
     super();
     this.spec = options.spec;
+    this.clock = options.clock ?? systemClock;
+    this.startedAt = this.clock.now() / 1000;
     this.env = options.env ?? process.env;
     this.experimentId = options.resume?.experimentId ?? randomBytes(3).toString('hex').slice(0, 5);
     this.ledger = options.ledger ?? new MachineLedger({ CPU: options.capacity.CPU, gpus: options.capacity.gpus }).seat();
@@ -204,8 +209,7 @@ export class Tuner extends EventEmitter {
     this.searchState.markDirty();
     const budget = this.spec.tune_config.time_budget_s;
     if (budget) {
-      this.budgetTimer = setTimeout(() => this.stop(`time budget of ${budget} s reached`), budget * 1000);
-      this.budgetTimer.unref();
+      this.cancelBudget = this.clock.after(budget * 1000, () => this.stop(`time budget of ${budget} s reached`), true);
     }
     this.searchState.start();
     void this.reattachThenSchedule();
@@ -233,14 +237,11 @@ export class Tuner extends EventEmitter {
   private adopt(trial: TrialRecord, driver: DriverHandle): void {
     const admitted = this.ledger.admit(trial.id, trial.request, 'coordinated');
     if (!admitted.ok) return;
-    trial.grant = admitted.grant;
-    trial.waitingReason = undefined;
-    trial.resumeFirst = false;
-    transition(trial, 'RUNNING');
+    lifecycle.admit(trial, admitted.grant);
+    lifecycle.launching(trial, this.clock.now() / 1000);
     this.results.set(trial.id, new TrialResults(trial.dir));
     this.driverOf.set(trial.id, driver);
     this.trialOf.set(driver, trial);
-    trial.startedAt = Date.now() / 1000;
     this.emit('trial', trial);
   }
 
@@ -311,7 +312,7 @@ export class Tuner extends EventEmitter {
   }
 
   private pendingInOrder(): TrialRecord[] {
-    const now = Date.now();
+    const now = this.clock.now();
     return this.trials
       .filter((t) => t.status === 'PENDING' && (t.notBefore === undefined || t.notBefore <= now))
       .sort((a, b) => Number(b.resumeFirst ?? false) - Number(a.resumeFirst ?? false) || a.index - b.index);
@@ -367,12 +368,9 @@ export class Tuner extends EventEmitter {
   private applyAdmission(step: AdmissionStep): void {
     const byId = new Map(this.trials.map((t) => [t.id, t]));
     const admit = (trial: TrialRecord, grant: TrialGrant): void => {
-      trial.grant = grant;
-      trial.waitingReason = undefined;
-      if (trial.status === 'RUNNING') return;
-      trial.resumeFirst = false;
-      transition(trial, 'RUNNING');
-      this.emit('trial', trial);
+      const wasRunning = trial.status === 'RUNNING';
+      lifecycle.admit(trial, grant);
+      if (!wasRunning) this.emit('trial', trial);
     };
     for (const { trialId, grant } of step.started) {
       const trial = byId.get(trialId)!;
@@ -405,16 +403,14 @@ export class Tuner extends EventEmitter {
     }
     const resume = choice.resume && paused.find((t) => t.id === choice.resume!.id);
     if (resume) {
-      transition(resume, 'PENDING');
-      resume.resumeFirst = true;
+      lifecycle.resumePaused(resume);
       this.record({ type: 'trial_restored', trial_id: resume.id, from_checkpoint: resume.checkpoints.at(-1)?.name, after_failure: false, failures: 0, reason: choice.resume!.reason });
     }
     this.journalSchedulerEvents();
   }
 
   private setWaiting(trial: TrialRecord, reason: string): void {
-    if (trial.waitingReason === reason) return;
-    trial.waitingReason = reason;
+    if (!lifecycle.wait(trial, reason)) return;
     this.record({ type: 'trial_waiting', trial_id: trial.id, reason });
     this.emit('trial', trial);
   }
@@ -433,9 +429,8 @@ export class Tuner extends EventEmitter {
 
   /** A trial that never got its workers gives its trainable back and is pending again. */
   private unadmit(trial: TrialRecord): void {
+    lifecycle.unadmit(trial);
     this.ledger.release(trial.id);
-    trial.grant = undefined;
-    transition(trial, 'PENDING');
     this.emit('trial', trial);
   }
 
@@ -463,8 +458,7 @@ export class Tuner extends EventEmitter {
     mkdirSync(trial.dir, { recursive: true });
     await writeFileAtomic(join(trial.dir, 'params.json'), JSON.stringify(trial.config, null, 2) + '\n');
     this.results.set(trial.id, new TrialResults(trial.dir));
-    trial.startedAt = Date.now() / 1000;
-    trial.lastReportAt = undefined;
+    lifecycle.launching(trial, this.clock.now() / 1000);
     let driver: DriverHandle;
     try {
       driver = await this.pool.acquire();
@@ -488,9 +482,8 @@ export class Tuner extends EventEmitter {
       // Results after the checkpoint (all of them, without one: the trial starts from scratch)
       // will be reported again; mark the old ones, never mix them in (issue 12).
       this.record({ type: 'results_superseded', trial_id: trial.id, from_iteration: restartsAt + 1, to_iteration: trial.iteration, checkpoint_dir_name: latest?.name ?? '' });
-      trial.iteration = restartsAt;
       const timeAtCheckpoint = latest ? latest.metrics.time_total_s : 0;
-      if (typeof timeAtCheckpoint === 'number') trial.timeTotalS = timeAtCheckpoint;
+      lifecycle.rewind(trial, restartsAt, typeof timeAtCheckpoint === 'number' ? timeAtCheckpoint : undefined);
     }
     driver.send({
       type: 'launch',
@@ -564,7 +557,7 @@ export class Tuner extends EventEmitter {
         if (checkpointName) this.checkpoints.recorded(trial, checkpointName, trial.lastResult ?? {});
         return ack(checkpointName, false);
       }
-      const now = Date.now() / 1000;
+      const now = this.clock.now() / 1000;
       const row = buildResultRow(trial, msg.metrics, now, driver.pid);
       row.checkpoint_dir_name = checkpointName;
       const stopReason =
@@ -579,13 +572,7 @@ export class Tuner extends EventEmitter {
       // A resume restarts from the latest checkpoint, so every row up to it must be on disk
       // before the checkpoint is acknowledged; rows after it are re-reported anyway.
       if (checkpointName) await results.flush();
-      trial.iteration++;
-      trial.iterationsSinceRestore++;
-      trial.failuresWithoutProgress = 0;
-      trial.restoreContext = undefined;
-      trial.timeTotalS = row.time_total_s as number;
-      trial.lastReportAt = now;
-      trial.lastResult = row;
+      lifecycle.resultRecorded(trial, row, now);
       if (checkpointName) this.checkpoints.recorded(trial, checkpointName, row);
       this.emit('result', trial, row);
       this.searcher.onTrialResult(trial.index, row);
@@ -628,8 +615,10 @@ export class Tuner extends EventEmitter {
    */
   private async exploit(trial: TrialRecord, donor: TrialRecord, decision: SchedulerDecision & { action: 'exploit' }): Promise<void> {
     const name = await this.checkpoints.commit(trial, join(donor.dir, decision.donorCheckpoint));
+    // Stopped while the checkpoint was copied: a finished trial never changes.
+    if (isFinished(trial.status)) return;
     const oldIteration = trial.iteration;
-    trial.iteration = decision.donorIteration;
+    lifecycle.exploited(trial, decision.donorIteration);
     applyNewConfig(this.spec, trial, decision.newConfig);
     this.checkpoints.recorded(trial, name, donor.lastResult ?? {});
     const entry = {
@@ -655,7 +644,7 @@ export class Tuner extends EventEmitter {
   }
 
   private requestGroupEnd(trial: TrialRecord, driver: DriverHandle, kind: 'stop' | 'pause' | 'requeue', reason: string, ready?: Promise<void>): void {
-    trial.pendingOutcome ??= { kind, reason, ready };
+    lifecycle.requestEnd(trial, kind, reason, ready);
     driver.send({ type: 'stop', trialId: trial.id, reason });
   }
 
@@ -663,9 +652,7 @@ export class Tuner extends EventEmitter {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     this.pool.release(driver);
-    trial.exit = exit;
-    const outcome = trial.pendingOutcome;
-    trial.pendingOutcome = undefined;
+    const outcome = lifecycle.ended(trial, exit);
     if (exit.neverStarted && this.stopping) {
       // A queued cluster job cancelled before it ran: the trial never ran, so it stays runnable.
       void this.closeResults(trial);
@@ -691,13 +678,13 @@ export class Tuner extends EventEmitter {
 
   /** A cluster job's queue state: a job waiting in the cluster's queue shows the cluster's reason. */
   private onJobSeen(trial: TrialRecord, job: TrialJob): void {
-    trial.job = job;
+    lifecycle.jobSeen(trial, job);
     if (trial.status !== 'RUNNING') return;
     if (job.state === 'PENDING') this.setWaiting(trial, `queued in Slurm as job ${job.id} (${job.reason ?? 'pending'})`);
-    else if (trial.waitingReason !== undefined) {
-      trial.waitingReason = undefined;
+    else {
+      lifecycle.wait(trial, undefined);
       this.emit('trial', trial);
-    } else this.emit('trial', trial);
+    }
   }
 
   /** Preempted or near its time limit: back to the queue from the latest checkpoint, not a failure. */
@@ -718,16 +705,13 @@ export class Tuner extends EventEmitter {
     if (this.stopping) return this.endTrial(trial, 'TERMINATED', this.stopping);
     // Pausing and requeueing give the trial's slots back (ray-project/ray#17720).
     this.ledger.release(trial.id);
-    trial.grant = undefined;
     // closeResults never rejects: a flush failure becomes a 'warning' event.
     void this.closeResults(trial);
     if (outcome.kind === 'pause') {
-      transition(trial, 'PAUSED');
-      trial.waitingReason = outcome.reason;
+      lifecycle.pause(trial, outcome.reason);
       this.record({ type: 'trial_paused', trial_id: trial.id, reason: outcome.reason });
     } else {
-      transition(trial, 'PENDING');
-      trial.resumeFirst = true;
+      lifecycle.requeue(trial);
     }
     this.emit('trial', trial);
     void this.schedule();
@@ -757,43 +741,32 @@ export class Tuner extends EventEmitter {
     this.driverOf.delete(trial.id);
     this.trialOf.delete(driver);
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
-    trial.exit = { status: 'ERROR', reason: `the Trainer driver ${how}`, exitCode: code, signal };
-    if (trial.pendingOutcome?.kind === 'stop' || this.stopping) return this.endTrial(trial, 'TERMINATED', trial.pendingOutcome?.reason ?? this.stopping!);
-    trial.pendingOutcome = undefined;
-    this.failTrial(trial, trial.exit);
+    const exit: GroupExit = { status: 'ERROR', reason: `the Trainer driver ${how}`, exitCode: code, signal };
+    const outcome = lifecycle.ended(trial, exit);
+    if (outcome?.kind === 'stop' || this.stopping) return this.endTrial(trial, 'TERMINATED', outcome?.reason ?? this.stopping!);
+    this.failTrial(trial, exit);
   }
 
-  /** What a restore records: the journal event and the context of the next result row. */
-  private noteRestore(trial: TrialRecord, exit: GroupExit, level: 'trainer' | 'tuner'): void {
-    const latest = trial.checkpoints[trial.checkpoints.length - 1];
-    const context = {
-      from_checkpoint: latest?.name ?? null,
-      after_failure: exit.reason,
-      exit_code: exit.exitCode ?? null,
-      signal: exit.signal ?? null,
-      failures: trial.trainFailures + trial.tuneFailures,
-      level,
-    };
-    trial.restoreContext = context;
-    trial.iterationsSinceRestore = 0;
+  /** What a restore records: the journal event, and the context the next result row carries. */
+  private noteRestore(trial: TrialRecord, exit: GroupExit, context: lifecycle.RestoreContext): void {
     this.record({
       type: 'trial_restored',
       trial_id: trial.id,
-      from_checkpoint: latest?.name,
+      from_checkpoint: context.from_checkpoint ?? undefined,
       after_failure: true,
       failures: context.failures,
-      reason: `${level === 'trainer' ? 'worker group restarted' : 'trial restarted'} after: ${exit.reason}`,
+      reason: `${context.level === 'trainer' ? 'worker group restarted' : 'trial restarted'} after: ${exit.reason}`,
     });
     this.emit('restore', trial, context);
   }
 
   /** Ray Train: the whole worker group restarts from the latest checkpoint, keeping the trial's slots. */
   private restartWorkers(trial: TrialRecord, exit: GroupExit): void {
-    trial.trainFailures++;
-    this.noteRestore(trial, exit, 'trainer');
+    const { context, failuresInARow } = lifecycle.restartWorkers(trial, exit);
+    this.noteRestore(trial, exit, context);
     this.outstandingWrites++;
     void this.closeResults(trial)
-      .then(() => sleep(restartDelayMs(trial)))
+      .then(() => new Promise<void>((resolve) => this.clock.after(restartDelayMs(failuresInARow), resolve)))
       .then(() => (this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.launch(trial)))
       .finally(() => {
         this.outstandingWrites--;
@@ -804,16 +777,10 @@ export class Tuner extends EventEmitter {
   /** Ray Tune: a failed trial is retried from its latest checkpoint while max_failures allows. */
   private failTrial(trial: TrialRecord, exit: GroupExit): void {
     if (this.stopping || afterTrialFailure(this.spec, trial) === 'fail') return this.endTrial(trial, 'ERROR', exit.reason);
-    trial.tuneFailures++;
-    trial.trainFailures = 0;
-    this.noteRestore(trial, exit, 'tuner');
+    const { context, delay } = lifecycle.retry(trial, exit, this.clock.now(), restartDelayMs);
     this.ledger.release(trial.id);
-    trial.grant = undefined;
-    transition(trial, 'PENDING');
-    trial.resumeFirst = true;
-    const delay = restartDelayMs(trial);
-    trial.notBefore = Date.now() + delay;
-    if (delay > 0) setTimeout(() => void this.schedule(), delay);
+    this.noteRestore(trial, exit, context);
+    if (delay > 0) this.clock.after(delay, () => void this.schedule());
     this.outstandingWrites++;
     void this.closeResults(trial).finally(() => {
       this.outstandingWrites--;
@@ -832,13 +799,10 @@ export class Tuner extends EventEmitter {
   }
 
   private endTrial(trial: TrialRecord, status: 'TERMINATED' | 'ERROR', reason: string): void {
-    if (isFinished(trial.status)) return;
+    if (!lifecycle.finish(trial, status, reason)) return;
     this.ledger.release(trial.id);
     // The slot is free now; the next trial need not wait for this one's files to be closed.
     queueMicrotask(() => void this.schedule());
-    transition(trial, status);
-    trial.endReason = reason;
-    trial.waitingReason = undefined;
     // An extended trial was already complete once; the searcher and scheduler have seen its end.
     if (trial.extendTo === undefined) {
       const view = this.schedulerView(trial);
@@ -883,7 +847,7 @@ export class Tuner extends EventEmitter {
     if (active || moreToRun || this.outstandingWrites > 0 || this.scheduling || !this.finished) return;
     const finish = this.finished;
     this.finished = undefined;
-    if (this.budgetTimer) clearTimeout(this.budgetTimer);
+    this.cancelBudget?.();
     this.searchState.stop();
     this.ledger.close();
     const status: ExperimentOutcome['status'] = this.failure ? 'failed' : this.stopping ? 'stopped' : 'finished';
