@@ -4,7 +4,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export const FORMATTED_PATHS = ['.prettierrc.json', 'eslint.config.mjs', 'scripts/format.mjs'];
+export const FORMATTED_PATHS = [
+  '.prettierrc.json',
+  'eslint.config.mjs',
+  'scripts/format.mjs',
+  'test/unit/architecture',
+  'runtime/resources',
+  'runtime/schedulers',
+  'runtime/search',
+];
 
 const root = new URL('..', import.meta.url).pathname;
 

@@ -39,7 +39,12 @@ export class MachineLedger {
 
   /** A seat for one experiment. */
   seat(): TrialLedger {
-    const seat: Seat = new Seat(this.ledger, `${this.nextSeat++}\u0000`, () => this.freed(seat), () => this.seats.delete(seat));
+    const seat: Seat = new Seat(
+      this.ledger,
+      `${this.nextSeat++}\u0000`,
+      () => this.freed(seat),
+      () => this.seats.delete(seat),
+    );
     this.seats.add(seat);
     return seat;
   }

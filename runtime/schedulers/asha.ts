@@ -22,7 +22,11 @@ export class AshaScheduler implements TrialScheduler {
   private readonly bracketOf = new Map<string, number>();
   private events: SchedulerEvent[] = [];
 
-  constructor(spec: SchedulerSpec, tune: Pick<TuneConfig, 'metric' | 'mode'>, private readonly seed: number) {
+  constructor(
+    spec: SchedulerSpec,
+    tune: Pick<TuneConfig, 'metric' | 'mode'>,
+    private readonly seed: number,
+  ) {
     this.options = { ...readAshaOptions(spec), ...readObjective(spec, tune) };
     this.brackets = createBrackets(this.options);
   }
@@ -55,7 +59,13 @@ export class AshaScheduler implements TrialScheduler {
     this.onTrialAdd(trial);
     const judged = this.judge(trial.id, time, this.signed(value));
     if (!judged) return { action: 'continue' };
-    const detail = { rung: judged.rung.milestone, bracket: this.bracketOf.get(trial.id), time, value, cutoff: this.unsigned(judged.cutoff) ?? null };
+    const detail = {
+      rung: judged.rung.milestone,
+      bracket: this.bracketOf.get(trial.id),
+      time,
+      value,
+      cutoff: this.unsigned(judged.cutoff) ?? null,
+    };
     if (judged.stop) {
       const reason = `stopped by ASHA at rung ${formatValue(judged.rung.milestone)}: ${this.comparison(value, judged.cutoff)}`;
       this.events.push({ trialId: trial.id, kind: 'stop', reason, detail });
@@ -83,10 +93,14 @@ export class AshaScheduler implements TrialScheduler {
   }
 
   saveState(): unknown {
-    return sealState(this.name, { ...this.options, seed: this.seed }, {
-      trials: [...this.bracketOf],
-      brackets: this.brackets.map(saveRungs),
-    });
+    return sealState(
+      this.name,
+      { ...this.options, seed: this.seed },
+      {
+        trials: [...this.bracketOf],
+        brackets: this.brackets.map(saveRungs),
+      },
+    );
   }
 
   restoreState(state: unknown): void {
@@ -135,7 +149,8 @@ export class AshaScheduler implements TrialScheduler {
     const shown = `${metric} ${formatValue(value)}`;
     if (cutoff === undefined) return `${shown}, the first result recorded there`;
     const plain = this.signed(cutoff);
-    if (Number.isNaN(value) || Number.isNaN(plain)) return `${shown} is not compared with cutoff ${formatValue(plain)} (NaN never stops a trial)`;
+    if (Number.isNaN(value) || Number.isNaN(plain))
+      return `${shown} is not compared with cutoff ${formatValue(plain)} (NaN never stops a trial)`;
     const worse = this.signed(value) < cutoff;
     const sign = mode === 'max' ? (worse ? '<' : '>=') : worse ? '>' : '<=';
     return `${shown} ${sign} cutoff ${formatValue(plain)}`;

@@ -43,7 +43,11 @@ export class AshaPromotionScheduler implements TrialScheduler {
   private readonly trials = new Map<string, TrialInfo>();
   private events: SchedulerEvent[] = [];
 
-  constructor(spec: SchedulerSpec, tune: Pick<TuneConfig, 'metric' | 'mode'>, private readonly seed: number) {
+  constructor(
+    spec: SchedulerSpec,
+    tune: Pick<TuneConfig, 'metric' | 'mode'>,
+    private readonly seed: number,
+  ) {
     this.options = { ...readAshaOptions(spec), ...readObjective(spec, tune) };
     this.brackets = createBrackets(this.options);
     this.promoted = this.brackets.map((rungs) => rungs.map(() => new Set<string>()));
@@ -99,7 +103,8 @@ export class AshaPromotionScheduler implements TrialScheduler {
       if (choice === undefined) continue;
       this.promoted[bracket][level].add(choice);
       const standing = { rank: ranking.indexOf(choice) + 1, of: ranking.length, top };
-      const next = level > 0 ? `rung ${formatValue(this.brackets[bracket][level - 1].milestone)}` : `max_t ${formatValue(this.options.max_t)}`;
+      const next =
+        level > 0 ? `rung ${formatValue(this.brackets[bracket][level - 1].milestone)}` : `max_t ${formatValue(this.options.max_t)}`;
       const reason = `promoted from rung ${formatValue(rung.milestone)} to ${next}: ${this.standingWords(rung, choice, standing)}`;
       this.events.push({ trialId: choice, kind: 'promote', reason, detail: { rung: rung.milestone, bracket, ...standing } });
       return { resume: { id: choice, reason } };
@@ -119,11 +124,15 @@ export class AshaPromotionScheduler implements TrialScheduler {
   }
 
   saveState(): unknown {
-    return sealState(this.name, { ...this.options, seed: this.seed }, {
-      trials: [...this.trials].map(([id, info]) => [id, info.index, info.bracket, info.finished]),
-      brackets: this.brackets.map(saveRungs),
-      promoted: this.promoted.map((rungs) => rungs.map((ids) => [...ids])),
-    });
+    return sealState(
+      this.name,
+      { ...this.options, seed: this.seed },
+      {
+        trials: [...this.trials].map(([id, info]) => [id, info.index, info.bracket, info.finished]),
+        brackets: this.brackets.map(saveRungs),
+        promoted: this.promoted.map((rungs) => rungs.map((ids) => [...ids])),
+      },
+    );
   }
 
   restoreState(state: unknown): void {
@@ -136,14 +145,21 @@ export class AshaPromotionScheduler implements TrialScheduler {
     const trials = new Map<string, TrialInfo>();
     for (const entry of statePart(body, this.name, 'trials', isArray)) {
       const [id, index, bracket, finished] = Array.isArray(entry) ? entry : [];
-      const valid = typeof id === 'string' && Number.isInteger(index) && Number.isInteger(bracket) && bracket >= 0 && bracket < this.brackets.length && typeof finished === 'boolean';
+      const valid =
+        typeof id === 'string' &&
+        Number.isInteger(index) &&
+        Number.isInteger(bracket) &&
+        bracket >= 0 &&
+        bracket < this.brackets.length &&
+        typeof finished === 'boolean';
       if (!valid) fail(`a trial entry is malformed (${JSON.stringify(entry)})`);
       trials.set(id as string, { index: index as number, bracket: bracket as number, finished: finished as boolean });
     }
     const promotedSets = this.brackets.map((rungs, b) =>
       rungs.map((_, r) => {
         const ids = (promoted[b] as unknown[] | undefined)?.[r];
-        if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return fail(`the promotions of bracket ${b} rung ${r} are malformed`);
+        if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string'))
+          return fail(`the promotions of bracket ${b} rung ${r} are malformed`);
         return new Set(ids as string[]);
       }),
     );
@@ -171,7 +187,9 @@ export class AshaPromotionScheduler implements TrialScheduler {
 
   private rungsFromTheTop(): Array<{ bracket: number; level: number }> {
     const all = this.brackets.flatMap((rungs, bracket) => rungs.map((_, level) => ({ bracket, level })));
-    return all.sort((a, b) => this.brackets[b.bracket][b.level].milestone - this.brackets[a.bracket][a.level].milestone || a.bracket - b.bracket);
+    return all.sort(
+      (a, b) => this.brackets[b.bracket][b.level].milestone - this.brackets[a.bracket][a.level].milestone || a.bracket - b.bracket,
+    );
   }
 
   /** Ids at a rung, best first; NaN last, ties by trial order. */

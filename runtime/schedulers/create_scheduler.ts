@@ -27,6 +27,8 @@ export function createScheduler(tuneConfig: TuneConfig, seed: number): TrialSche
     case 'pbt':
       return new PbtScheduler(spec, tuneConfig, seed);
     default:
-      throw new Error(`tune_config.scheduler.type ${JSON.stringify(spec.type)} is not a scheduler; use one of ${SCHEDULER_TYPES.join(', ')}`);
+      throw new Error(
+        `tune_config.scheduler.type ${JSON.stringify(spec.type)} is not a scheduler; use one of ${SCHEDULER_TYPES.join(', ')}`,
+      );
   }
 }

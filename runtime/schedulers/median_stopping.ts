@@ -50,7 +50,10 @@ export class MedianStoppingScheduler implements TrialScheduler {
     const options = readOptions(spec, { ...MEDIAN_STOPPING_DEFAULTS });
     const where = 'tune_config.scheduler (median_stopping)';
     requireOption(options.grace_period >= 0, `${where}: grace_period must be at least 0, got ${options.grace_period}`);
-    requireOption(Number.isInteger(options.min_samples_required) && options.min_samples_required >= 1, `${where}: min_samples_required must be a whole number of at least 1, got ${options.min_samples_required}`);
+    requireOption(
+      Number.isInteger(options.min_samples_required) && options.min_samples_required >= 1,
+      `${where}: min_samples_required must be a whole number of at least 1, got ${options.min_samples_required}`,
+    );
     requireOption(options.min_time_slice >= 0, `${where}: min_time_slice must be at least 0, got ${options.min_time_slice}`);
     this.options = { ...options, ...readObjective(spec, tune) };
   }
@@ -108,11 +111,15 @@ export class MedianStoppingScheduler implements TrialScheduler {
   }
 
   saveState(): unknown {
-    return sealState(this.name, { ...this.options }, {
-      points: [...this.points].map(([id, points]) => [id, points.map(([t, v]) => [encodeNumber(t), encodeNumber(v)])]),
-      judged: [...this.judged],
-      last_yield: [...this.lastYield],
-    });
+    return sealState(
+      this.name,
+      { ...this.options },
+      {
+        points: [...this.points].map(([id, points]) => [id, points.map(([t, v]) => [encodeNumber(t), encodeNumber(v)])]),
+        judged: [...this.judged],
+        last_yield: [...this.lastYield],
+      },
+    );
   }
 
   restoreState(state: unknown): void {
@@ -124,7 +131,10 @@ export class MedianStoppingScheduler implements TrialScheduler {
     for (const entry of statePart(body, this.name, 'points', isArray)) {
       const [id, list] = Array.isArray(entry) ? entry : [];
       if (typeof id !== 'string' || !Array.isArray(list)) return fail(`a trial's results are malformed (${JSON.stringify(entry)})`);
-      points.set(id, list.map((pair: unknown) => decodePoint(pair) ?? fail(`a result of ${id} is malformed (${JSON.stringify(pair)})`)));
+      points.set(
+        id,
+        list.map((pair: unknown) => decodePoint(pair) ?? fail(`a result of ${id} is malformed (${JSON.stringify(pair)})`)),
+      );
     }
     const judged = statePart(body, this.name, 'judged', isArray);
     if (!judged.every((id) => typeof id === 'string')) fail('"judged" is malformed');

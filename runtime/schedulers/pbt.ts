@@ -65,15 +65,34 @@ export class PbtScheduler implements TrialScheduler {
   private exploitDraws = 0;
   private events: SchedulerEvent[] = [];
 
-  constructor(spec: SchedulerSpec, tune: Pick<TuneConfig, 'metric' | 'mode'>, private readonly seed: number) {
+  constructor(
+    spec: SchedulerSpec,
+    tune: Pick<TuneConfig, 'metric' | 'mode'>,
+    private readonly seed: number,
+  ) {
     const options = readOptions(spec, { ...PBT_DEFAULTS });
     const where = 'tune_config.scheduler (pbt)';
-    requireOption(Object.keys(options.hyperparam_mutations).length > 0, `${where} needs hyperparam_mutations: the parameters PBT may change, shaped like param_space, e.g. {train_loop_config: {lr: {loguniform: [1.0e-4, 1.0e-1]}}}`);
-    requireOption(options.perturbation_interval > 0, `${where}: perturbation_interval must be greater than 0, got ${options.perturbation_interval}`);
+    requireOption(
+      Object.keys(options.hyperparam_mutations).length > 0,
+      `${where} needs hyperparam_mutations: the parameters PBT may change, shaped like param_space, e.g. {train_loop_config: {lr: {loguniform: [1.0e-4, 1.0e-1]}}}`,
+    );
+    requireOption(
+      options.perturbation_interval > 0,
+      `${where}: perturbation_interval must be greater than 0, got ${options.perturbation_interval}`,
+    );
     requireOption(options.burn_in_period >= 0, `${where}: burn_in_period must be at least 0, got ${options.burn_in_period}`);
-    requireOption(options.quantile_fraction >= 0 && options.quantile_fraction <= 0.5, `${where}: quantile_fraction must be between 0 and 0.5, got ${options.quantile_fraction}`);
-    requireOption(options.resample_probability >= 0 && options.resample_probability <= 1, `${where}: resample_probability must be between 0 and 1, got ${options.resample_probability}`);
-    requireOption(options.perturbation_factors.length > 0 && options.perturbation_factors.every((f) => typeof f === 'number'), `${where}: perturbation_factors must be a non-empty list of numbers, e.g. [1.2, 0.8]`);
+    requireOption(
+      options.quantile_fraction >= 0 && options.quantile_fraction <= 0.5,
+      `${where}: quantile_fraction must be between 0 and 0.5, got ${options.quantile_fraction}`,
+    );
+    requireOption(
+      options.resample_probability >= 0 && options.resample_probability <= 1,
+      `${where}: resample_probability must be between 0 and 1, got ${options.resample_probability}`,
+    );
+    requireOption(
+      options.perturbation_factors.length > 0 && options.perturbation_factors.every((f) => typeof f === 'number'),
+      `${where}: perturbation_factors must be a non-empty list of numbers, e.g. [1.2, 0.8]`,
+    );
     this.mutations = parseMutations(options.hyperparam_mutations);
     this.options = { ...options, ...readObjective(spec, tune) };
   }
@@ -90,7 +109,8 @@ export class PbtScheduler implements TrialScheduler {
   }
 
   onTrialAdd(trial: SchedulerTrial): void {
-    if (!this.trials.has(trial.id)) this.trials.set(trial.id, { index: trial.index, config: trial.config, lastPerturbationTime: 0, lastTrainTime: 0, finished: false });
+    if (!this.trials.has(trial.id))
+      this.trials.set(trial.id, { index: trial.index, config: trial.config, lastPerturbationTime: 0, lastTrainTime: 0, finished: false });
   }
 
   onTrialResult(trial: SchedulerTrial, result: Record<string, unknown>, context?: ResultContext): SchedulerDecision {
@@ -100,8 +120,10 @@ export class PbtScheduler implements TrialScheduler {
     state.finished = false;
     const time = resultNumber(result, this.options.time_attr);
     const value = resultNumber(result, this.options.metric);
-    if (time === undefined || value === undefined) return this.onMissing(trial, time === undefined ? this.options.time_attr : this.options.metric);
-    if (time < this.options.burn_in_period || time - state.lastPerturbationTime < this.options.perturbation_interval) return { action: 'continue' };
+    if (time === undefined || value === undefined)
+      return this.onMissing(trial, time === undefined ? this.options.time_attr : this.options.metric);
+    if (time < this.options.burn_in_period || time - state.lastPerturbationTime < this.options.perturbation_interval)
+      return { action: 'continue' };
     state.lastScore = this.options.mode === 'max' ? value : -value;
     state.lastTrainTime = time;
     state.lastPerturbationTime = time;
@@ -134,7 +156,12 @@ export class PbtScheduler implements TrialScheduler {
     if (!noMorePending || paused.length === 0) return {};
     const trainTime = (t: SchedulerTrial): number => this.trials.get(t.id)?.lastTrainTime ?? 0;
     const next = [...paused].sort((a, b) => trainTime(a) - trainTime(b) || a.index - b.index)[0];
-    return { resume: { id: next.id, reason: `resumed: it has trained least of the paused population (${this.options.time_attr} ${formatValue(trainTime(next))})` } };
+    return {
+      resume: {
+        id: next.id,
+        reason: `resumed: it has trained least of the paused population (${this.options.time_attr} ${formatValue(trainTime(next))})`,
+      },
+    };
   }
 
   drainEvents(): SchedulerEvent[] {
@@ -142,11 +169,15 @@ export class PbtScheduler implements TrialScheduler {
   }
 
   saveState(): unknown {
-    return sealState(this.name, { ...this.options, seed: this.seed }, {
-      trials: savePbtTrials(this.trials),
-      policy_log: structuredClone(this.policyLog),
-      exploit_draws: this.exploitDraws,
-    });
+    return sealState(
+      this.name,
+      { ...this.options, seed: this.seed },
+      {
+        trials: savePbtTrials(this.trials),
+        policy_log: structuredClone(this.policyLog),
+        exploit_draws: this.exploitDraws,
+      },
+    );
   }
 
   restoreState(state: unknown): void {

@@ -9,9 +9,7 @@ import { formatPath, parseDomain, valueKind, type SampledDomain } from '../searc
 import { isMapping } from './saved_state';
 
 export type Mutation =
-  | { kind: 'list'; values: unknown[] }
-  | { kind: 'domain'; domain: SampledDomain }
-  | { kind: 'nested'; entries: Mutations };
+  { kind: 'list'; values: unknown[] } | { kind: 'domain'; domain: SampledDomain } | { kind: 'nested'; entries: Mutations };
 
 export type Mutations = Record<string, Mutation>;
 
@@ -26,7 +24,8 @@ export interface ExploreSettings {
 /** Reads tune_config.scheduler.hyperparam_mutations; throws a sentence naming the bad entry. */
 export function parseMutations(raw: unknown, path: string[] = []): Mutations {
   const where = `tune_config.scheduler.hyperparam_mutations${path.length ? `.${path.join('.')}` : ''}`;
-  if (!isMapping(raw)) throw new Error(`${where} must be a mapping shaped like param_space, e.g. {train_loop_config: {lr: {loguniform: [1.0e-4, 1.0e-1]}}}`);
+  if (!isMapping(raw))
+    throw new Error(`${where} must be a mapping shaped like param_space, e.g. {train_loop_config: {lr: {loguniform: [1.0e-4, 1.0e-1]}}}`);
   const mutations: Mutations = {};
   for (const [key, value] of Object.entries(raw)) {
     mutations[key] = parseMutation(value, [...path, key]);
@@ -52,7 +51,9 @@ function parseMutation(value: unknown, path: string[]): Mutation {
     if (Object.keys(value).length === 0) throw new Error(`${where} is an empty mapping; name the parameters to mutate under it`);
     return { kind: 'nested', entries: parseMutations(value, path) };
   }
-  throw new Error(`${where} must be a list of values, a search primitive such as {uniform: [0, 1]}, or a mapping of nested parameters; got ${JSON.stringify(value)}`);
+  throw new Error(
+    `${where} must be a list of values, a search primitive such as {uniform: [0, 1]}, or a mapping of nested parameters; got ${JSON.stringify(value)}`,
+  );
 }
 
 /**
@@ -61,7 +62,12 @@ function parseMutation(value: unknown, path: string[]): Mutation {
  * in its list, is resampled; so is a primitive's value that is not a number, which Ray
  * would fail to multiply. Integers stay integers, truncated as Python's int() does.
  */
-export function explore(config: Record<string, unknown>, mutations: Mutations, settings: ExploreSettings, rng: Rng): { config: Record<string, unknown>; operations: Operations } {
+export function explore(
+  config: Record<string, unknown>,
+  mutations: Mutations,
+  settings: ExploreSettings,
+  rng: Rng,
+): { config: Record<string, unknown>; operations: Operations } {
   const next: Record<string, unknown> = structuredClone(config);
   const operations: Operations = {};
   for (const [key, mutation] of Object.entries(mutations)) {
@@ -132,7 +138,8 @@ export function fillMissing(
       continue;
     }
     if (key in next) continue;
-    const value = mutation.kind === 'list' ? structuredClone(mutation.values[rng.int(0, mutation.values.length)]) : sampleDomain(mutation.domain, rng);
+    const value =
+      mutation.kind === 'list' ? structuredClone(mutation.values[rng.int(0, mutation.values.length)]) : sampleDomain(mutation.domain, rng);
     next[key] = value;
     added.push({ path: path.join('/'), value: structuredClone(value) });
   }

@@ -45,9 +45,17 @@ function readTrial(entry: Record<string, unknown>): [string, PbtTrial] | undefin
   const perturbed = decodeNumber(entry.last_perturbation_time);
   const trained = decodeNumber(entry.last_train_time);
   const lastScore = score === null ? undefined : decodeNumber(score);
-  const validCheckpoint = checkpoint === null || (isMapping(checkpoint) && typeof checkpoint.name === 'string' && typeof checkpoint.iteration === 'number');
-  if (typeof id !== 'string' || !Number.isInteger(index) || !isMapping(config) || perturbed === undefined || trained === undefined) return undefined;
-  if ((score !== null && lastScore === undefined) || !(iteration === null || typeof iteration === 'number') || !validCheckpoint || typeof finished !== 'boolean') return undefined;
+  const validCheckpoint =
+    checkpoint === null || (isMapping(checkpoint) && typeof checkpoint.name === 'string' && typeof checkpoint.iteration === 'number');
+  if (typeof id !== 'string' || !Number.isInteger(index) || !isMapping(config) || perturbed === undefined || trained === undefined)
+    return undefined;
+  if (
+    (score !== null && lastScore === undefined) ||
+    !(iteration === null || typeof iteration === 'number') ||
+    !validCheckpoint ||
+    typeof finished !== 'boolean'
+  )
+    return undefined;
   const trial: PbtTrial = { index: index as number, config, lastPerturbationTime: perturbed, lastTrainTime: trained, finished };
   if (lastScore !== undefined) trial.lastScore = lastScore;
   if (typeof iteration === 'number') trial.lastIteration = iteration;

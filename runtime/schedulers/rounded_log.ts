@@ -28,8 +28,8 @@ export function roundedLog(x: number): number {
   // x = m * 2^e with m in [1, 2); m carries 52 fraction bits, so M = m * 2^52 is exact.
   let e = Math.floor(Math.log2(x));
   let m = x / 2 ** e;
-  if (m >= 2) (m /= 2), e++;
-  if (m < 1) (m *= 2), e--;
+  if (m >= 2) ((m /= 2), e++);
+  if (m < 1) ((m *= 2), e--);
   const M = BigInt(m * 2 ** MANTISSA_BITS);
   const unit = 1n << BigInt(MANTISSA_BITS);
   // ln m = 2 atanh((m - 1) / (m + 1)); (m - 1) / (m + 1) < 1/3 on [1, 2).

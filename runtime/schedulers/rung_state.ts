@@ -19,7 +19,8 @@ export function restoreRungs(scheduler: string, saved: unknown[], expected: Rung
   if (saved.length !== expected.length) fail(`it has ${saved.length} brackets, the options give ${expected.length}`);
   return expected.map((rungs, b) => {
     const savedRungs = saved[b];
-    if (!Array.isArray(savedRungs) || savedRungs.length !== rungs.length) return fail(`bracket ${b} does not have the ${rungs.length} rungs the options give`);
+    if (!Array.isArray(savedRungs) || savedRungs.length !== rungs.length)
+      return fail(`bracket ${b} does not have the ${rungs.length} rungs the options give`);
     return rungs.map((rung, r) => {
       const entry = savedRungs[r] as Partial<SavedRung> | null;
       if (entry?.milestone !== rung.milestone || !Array.isArray(entry.recorded)) {
@@ -28,7 +29,8 @@ export function restoreRungs(scheduler: string, saved: unknown[], expected: Rung
       const recorded = new Map<string, number>();
       for (const pair of entry.recorded) {
         const value = Array.isArray(pair) ? decodeNumber(pair[1]) : undefined;
-        if (!Array.isArray(pair) || typeof pair[0] !== 'string' || value === undefined) fail(`a value at rung ${rung.milestone} is malformed`);
+        if (!Array.isArray(pair) || typeof pair[0] !== 'string' || value === undefined)
+          fail(`a value at rung ${rung.milestone} is malformed`);
         recorded.set(pair[0] as string, value as number);
       }
       return { milestone: rung.milestone, recorded };

@@ -31,9 +31,15 @@ export function readAshaOptions(spec: SchedulerSpec): AshaOptions {
   const where = `tune_config.scheduler (${spec.type})`;
   requireOption(options.max_t > 0, `${where}: max_t must be greater than 0, got ${options.max_t}`);
   requireOption(options.grace_period > 0, `${where}: grace_period must be greater than 0, got ${options.grace_period}`);
-  requireOption(options.grace_period <= options.max_t, `${where}: grace_period (${options.grace_period}) must not exceed max_t (${options.max_t})`);
+  requireOption(
+    options.grace_period <= options.max_t,
+    `${where}: grace_period (${options.grace_period}) must not exceed max_t (${options.max_t})`,
+  );
   requireOption(options.reduction_factor > 1, `${where}: reduction_factor must be greater than 1, got ${options.reduction_factor}`);
-  requireOption(Number.isInteger(options.brackets) && options.brackets >= 1, `${where}: brackets must be a whole number of at least 1, got ${options.brackets}`);
+  requireOption(
+    Number.isInteger(options.brackets) && options.brackets >= 1,
+    `${where}: brackets must be a whole number of at least 1, got ${options.brackets}`,
+  );
   return options;
 }
 
@@ -56,7 +62,9 @@ export function milestones(options: AshaOptions, s: number): number[] {
 }
 
 export function createBrackets(options: AshaOptions): Rung[][] {
-  return Array.from({ length: options.brackets }, (_, s) => milestones(options, s).map((milestone) => ({ milestone, recorded: new Map() })));
+  return Array.from({ length: options.brackets }, (_, s) =>
+    milestones(options, s).map((milestone) => ({ milestone, recorded: new Map() })),
+  );
 }
 
 /** Ray's draw: a softmax over the brackets' rung counts, sampled as np.random.choice does. */

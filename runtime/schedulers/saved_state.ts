@@ -15,7 +15,9 @@ export function openState(state: unknown, scheduler: string, options: StateBody)
   const prefix = `cannot restore the ${scheduler} scheduler's state`;
   if (!isMapping(state)) throw new Error(`${prefix}: expected a mapping, got ${state === null ? 'null' : typeof state}`);
   if (state.scheduler !== scheduler) {
-    throw new Error(`${prefix}: it was saved by the ${String(state.scheduler)} scheduler; resume with the scheduler the experiment started with`);
+    throw new Error(
+      `${prefix}: it was saved by the ${String(state.scheduler)} scheduler; resume with the scheduler the experiment started with`,
+    );
   }
   if (!isMapping(state.options)) throw new Error(`${prefix}: its options are missing`);
   const saved = state.options;
@@ -49,6 +51,12 @@ export function isArray(value: unknown): value is unknown[] {
 function stableJson(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   return JSON.stringify(value, (_key, inner: unknown) =>
-    isMapping(inner) ? Object.fromEntries(Object.keys(inner).sort().map((k) => [k, inner[k]])) : inner,
+    isMapping(inner)
+      ? Object.fromEntries(
+          Object.keys(inner)
+            .sort()
+            .map((k) => [k, inner[k]]),
+        )
+      : inner,
   );
 }

@@ -35,11 +35,15 @@ export function readObjective(spec: SchedulerSpec, tune: Pick<TuneConfig, 'metri
   const metric = pick(spec, tune, 'metric');
   const mode = pick(spec, tune, 'mode');
   if (metric === undefined) {
-    throw new Error(`the ${spec.type} scheduler needs a metric to compare trials on; set tune_config.metric (or tune_config.scheduler.metric) to a reported metric`);
+    throw new Error(
+      `the ${spec.type} scheduler needs a metric to compare trials on; set tune_config.metric (or tune_config.scheduler.metric) to a reported metric`,
+    );
   }
   if (mode !== 'min' && mode !== 'max') {
     const got = mode === undefined ? '' : `, got ${JSON.stringify(mode)}`;
-    throw new Error(`the ${spec.type} scheduler needs to know whether ${metric} is better high or low; set tune_config.mode to max or min${got}`);
+    throw new Error(
+      `the ${spec.type} scheduler needs to know whether ${metric} is better high or low; set tune_config.mode to max or min${got}`,
+    );
   }
   return { metric, mode };
 }
@@ -52,7 +56,8 @@ export function requireOption(holds: boolean, message: string): void {
 function pick(spec: SchedulerSpec, tune: Pick<TuneConfig, 'metric' | 'mode'>, key: 'metric' | 'mode'): string | undefined {
   const own = (spec as Record<string, unknown>)[key];
   const shared = tune[key];
-  if (own !== undefined && typeof own !== 'string') throw new Error(`tune_config.scheduler.${key} must be a string, got ${JSON.stringify(own)}`);
+  if (own !== undefined && typeof own !== 'string')
+    throw new Error(`tune_config.scheduler.${key} must be a string, got ${JSON.stringify(own)}`);
   if (own !== undefined && shared !== undefined && own !== shared) {
     throw new Error(`tune_config.scheduler.${key} (${own}) differs from tune_config.${key} (${shared}); set it in one place only`);
   }

@@ -103,7 +103,8 @@ export class BasicVariantSearcher implements Searcher {
 
   restoreState(state: unknown): void {
     const { next, live } = unwrapState(state, this.identity);
-    if (!Number.isSafeInteger(next) || (next as number) < 0) throw new SearcherStateError(`its trial count ${JSON.stringify(next)} is not a whole number`);
+    if (!Number.isSafeInteger(next) || (next as number) < 0)
+      throw new SearcherStateError(`its trial count ${JSON.stringify(next)} is not a whole number`);
     const valid = Array.isArray(live) && live.every((i) => Number.isSafeInteger(i) && i >= 0 && i < (next as number));
     if (!valid) throw new SearcherStateError('its list of running trials is malformed');
     this.next = next as number;

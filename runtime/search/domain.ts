@@ -208,7 +208,10 @@ const positiveSd: Rule = ({ sd }) =>
 
 /** Ray refuses float bounds that are not multiples of q, since rounding would leave the range. */
 const boundsOnStep: Rule = ({ lower, upper, q }) => {
-  for (const [param, bound] of [['lower', lower], ['upper', upper]] as const) {
+  for (const [param, bound] of [
+    ['lower', lower],
+    ['upper', upper],
+  ] as const) {
     if (!isMultiple(bound, q)) {
       const below = roundToStep(Math.floor(bound / q), q);
       const above = roundToStep(Math.ceil(bound / q), q);

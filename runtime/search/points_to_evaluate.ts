@@ -40,7 +40,13 @@ export function readPoint(space: Record<string, unknown>, point: Record<string, 
   return reading;
 }
 
-function walk(point: Record<string, unknown>, space: Record<string, unknown>, keys: string[], reading: PointReading, strict: boolean): void {
+function walk(
+  point: Record<string, unknown>,
+  space: Record<string, unknown>,
+  keys: string[],
+  reading: PointReading,
+  strict: boolean,
+): void {
   for (const [key, value] of Object.entries(point)) {
     const at = [...keys, key];
     const where = at.join('.');
@@ -54,7 +60,12 @@ function walk(point: Record<string, unknown>, space: Record<string, unknown>, ke
       const domain = readDomain(target as Record<string, unknown>, at).domain;
       reading.presets.push(domain ? { keys: at, value, domain } : { keys: at, value });
       const problem = domain && valueProblem(domain, value);
-      if (problem) reading.problems.push({ keys: at, message: `sets ${where} to ${JSON.stringify(value)}, which ${problem}`, severity: strict ? 'error' : 'warning' });
+      if (problem)
+        reading.problems.push({
+          keys: at,
+          message: `sets ${where} to ${JSON.stringify(value)}, which ${problem}`,
+          severity: strict ? 'error' : 'warning',
+        });
     } else if (isMapping(target) && isMapping(value) && Object.keys(value).length > 0) {
       walk(value, target, at, reading, strict);
     } else {

@@ -11,7 +11,16 @@ export type SearchAlgType = (typeof SEARCH_ALG_TYPES)[number];
 /** Options every search algorithm takes. */
 export const COMMON_OPTIONS = ['type', 'points_to_evaluate', 'seed', 'max_concurrent'] as const;
 /** Options only TPE takes. */
-export const TPE_OPTIONS = ['metric', 'mode', 'n_startup_trials', 'n_ei_candidates', 'gamma', 'prior_weight', 'consider_endpoints', 'multivariate'] as const;
+export const TPE_OPTIONS = [
+  'metric',
+  'mode',
+  'n_startup_trials',
+  'n_ei_candidates',
+  'gamma',
+  'prior_weight',
+  'consider_endpoints',
+  'multivariate',
+] as const;
 
 export interface CommonOptions {
   type: SearchAlgType;
@@ -59,7 +68,9 @@ export function readSearchAlgOptions(searchAlg: SearchAlgSpec, tune: TuneConfig)
   const metric = raw.metric ?? tune.metric;
   const mode = raw.mode ?? tune.mode;
   if (typeof metric !== 'string' || metric === '' || (mode !== 'min' && mode !== 'max')) {
-    throw new Error('the tpe search algorithm needs a metric and a mode to learn from; set tune_config.metric and tune_config.mode (e.g. metric: loss, mode: min)');
+    throw new Error(
+      'the tpe search algorithm needs a metric and a mode to learn from; set tune_config.metric and tune_config.mode (e.g. metric: loss, mode: min)',
+    );
   }
   return {
     ...common,
@@ -84,8 +95,7 @@ export function misplacedOption(type: string, key: string): string {
 }
 
 function reader(raw: Record<string, unknown>) {
-  const wrong = (key: string, what: string) =>
-    new Error(`tune_config.search_alg.${key} must be ${what}; got ${JSON.stringify(raw[key])}`);
+  const wrong = (key: string, what: string) => new Error(`tune_config.search_alg.${key} must be ${what}; got ${JSON.stringify(raw[key])}`);
   return {
     integer(key: string, fallback: number, minimum: number): number {
       const value = raw[key] ?? fallback;

@@ -64,7 +64,8 @@ function tpeProblems(space: Record<string, unknown>, tune: Record<string, unknow
   const reportedElsewhere = (tune.metric === undefined) !== (tune.mode === undefined);
   const missing = (raw.metric ?? tune.metric) === undefined || (raw.mode ?? tune.mode) === undefined;
   if (missing && !reportedElsewhere) {
-    const message = 'the tpe search algorithm needs a metric and a mode to learn from; set tune_config.metric and tune_config.mode (e.g. metric: loss, mode: min)';
+    const message =
+      'the tpe search algorithm needs a metric and a mode to learn from; set tune_config.metric and tune_config.mode (e.g. metric: loss, mode: min)';
     problems.push({ path: AT, message, severity: 'error' });
   }
   return problems;

@@ -35,7 +35,8 @@ export function wrapState(identity: SearcherIdentity, body: Record<string, unkno
 /** The state's own fields, once its envelope matches `expected`; throws SearcherStateError otherwise. */
 export function unwrapState(state: unknown, expected: SearcherIdentity): Record<string, unknown> {
   if (!isMapping(state) || !isMapping(state.identity)) throw new SearcherStateError('it is not a saved searcher state');
-  if (state.format !== FORMAT) throw new SearcherStateError(`it has format ${JSON.stringify(state.format)}; this version reads format ${FORMAT}`);
+  if (state.format !== FORMAT)
+    throw new SearcherStateError(`it has format ${JSON.stringify(state.format)}; this version reads format ${FORMAT}`);
   const saved = state.identity;
   if (saved.type !== expected.type) {
     throw new SearcherStateError(`it was saved by the ${String(saved.type)} search algorithm, but this experiment uses ${expected.type}`);

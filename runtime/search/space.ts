@@ -36,11 +36,21 @@ export function parseDomain(value: unknown): Domain | undefined {
 export function validateParamSpace(raw: unknown): ParamSpaceProblem[] {
   if (raw === null || raw === undefined) return [];
   if (!isMapping(raw)) {
-    return [{ path: [], message: `param_space must be a mapping of names to values; got ${describe(raw)} — write e.g. train_loop_config: {lr: 0.01}` }];
+    return [
+      {
+        path: [],
+        message: `param_space must be a mapping of names to values; got ${describe(raw)} — write e.g. train_loop_config: {lr: 0.01}`,
+      },
+    ];
   }
   const name = primitiveNameOf(raw);
   if (name) {
-    return [{ path: [], message: `param_space itself cannot be a ${name} — put it under a parameter name, e.g. train_loop_config: {lr: {${name}: …}}` }];
+    return [
+      {
+        path: [],
+        message: `param_space itself cannot be a ${name} — put it under a parameter name, e.g. train_loop_config: {lr: {${name}: …}}`,
+      },
+    ];
   }
   const problems: ParamSpaceProblem[] = [];
   walkMapping(raw, [], problems);

@@ -166,9 +166,11 @@ export class TpeSearcher implements Searcher {
     const fail = (why: string) => new SearcherStateError(`trial ${index} ${why}`);
     if (typeof record !== 'object' || record === null) throw fail('is not a record');
     if (!TRIAL_STATES.includes(record.state as TrialState)) throw fail(`has the unknown status ${JSON.stringify(record.state)}`);
-    if (record.value !== undefined && !(typeof record.value === 'number' && Number.isFinite(record.value))) throw fail('has a value that is not a finite number');
+    if (record.value !== undefined && !(typeof record.value === 'number' && Number.isFinite(record.value)))
+      throw fail('has a value that is not a finite number');
     const point = record.point;
-    if (!Array.isArray(point) || point.length !== this.dimensions.length) throw fail(`does not have one coordinate for each of the ${this.dimensions.length} searched parameters`);
+    if (!Array.isArray(point) || point.length !== this.dimensions.length)
+      throw fail(`does not have one coordinate for each of the ${this.dimensions.length} searched parameters`);
     point.forEach((coordinate, d) => {
       const dimension = this.dimensions[d];
       const valid =

@@ -154,7 +154,8 @@ function discrete({ q, first, last, log, prior }: Grid): NumericDimension {
 
 function rangeProblem(lower: number, upper: number): (value: unknown) => string | undefined {
   return (value) => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) return `must be a finite number to be modelled by TPE; got ${JSON.stringify(value)}`;
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      return `must be a finite number to be modelled by TPE; got ${JSON.stringify(value)}`;
     return value >= lower && value <= upper ? undefined : `is outside the searched range [${lower}, ${upper}]`;
   };
 }

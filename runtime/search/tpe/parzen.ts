@@ -96,11 +96,18 @@ export class ParzenEstimator {
   }
 }
 
-function numericComponent(dimension: NumericDimension, values: number[], settings: ParzenSettings, dimensionCount: number): NumericComponent {
+function numericComponent(
+  dimension: NumericDimension,
+  values: number[],
+  settings: ParzenSettings,
+  dimensionCount: number,
+): NumericComponent {
   const mus = values.map((value) => dimension.locate(value).x);
   const { span, low, high } = dimension;
   const minSigma = span / Math.min(100, 1 + (mus.length + 1));
-  const raw = settings.multivariate ? mus.map(() => 0.2 * Math.max(mus.length, 1) ** (-1 / (dimensionCount + 4)) * span) : gapSigmas(mus, dimension, settings.considerEndpoints);
+  const raw = settings.multivariate
+    ? mus.map(() => 0.2 * Math.max(mus.length, 1) ** (-1 / (dimensionCount + 4)) * span)
+    : gapSigmas(mus, dimension, settings.considerEndpoints);
   const sigmas = [...raw.map((s) => Math.min(Math.max(s, minSigma), span)), dimension.priorSigma];
   const allMus = [...mus, dimension.priorMu];
   const logMasses = allMus.map((mu, k) => logMassBetween((low - mu) / sigmas[k], (high - mu) / sigmas[k]));

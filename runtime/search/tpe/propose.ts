@@ -18,7 +18,12 @@ export interface ProposalSettings extends ParzenSettings {
  * A coordinate per dimension. Univariate (Optuna's default) fits and picks each dimension
  * on its own; multivariate fits joint kernels and picks whole points.
  */
-export function proposePoint(dimensions: readonly Dimension[], observations: readonly Observation[], settings: ProposalSettings, rng: Rng): number[] {
+export function proposePoint(
+  dimensions: readonly Dimension[],
+  observations: readonly Observation[],
+  settings: ProposalSettings,
+  rng: Rng,
+): number[] {
   const { good, rest } = splitObservations(observations, settings.gamma);
   const groups = settings.multivariate ? [dimensions.map((_, d) => d)] : dimensions.map((_, d) => [d]);
   const point = new Array<number>(dimensions.length);
