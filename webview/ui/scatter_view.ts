@@ -45,11 +45,12 @@ export class ScatterView {
     this.axis = axis;
     const other = points.filter((pt) => pt.trialId !== bestId && !selection.has(pt.trialId));
     const chosen = points.filter((pt) => selection.has(pt.trialId) && pt.trialId !== bestId);
-    // Each point in its trial's colour; the colours are an array, resolved once per dataset.
+    // Each point in its trial's colour, as in every chart and the table's swatch.
     const alpha = selection.size ? 0.25 : points.length > 100 ? 0.6 : 0.9;
     const take = (d: ChartDataset<'scatter', ScatterPoint[]>) => this.pool.take(d.label!, d);
     this.chart.data.datasets = [
-      take({ label: 'trials', data: other, pointRadius: 3.5, pointBackgroundColor: other.map((pt) => withAlpha(this.ctx.colorOf(pt.trialId), alpha)), pointBorderWidth: 0, order: 3 }),
+      // Past 100 trials one colour for the bulk: chart.js then resolves one style, not one per point.
+      take({ label: 'trials', data: other, pointRadius: 3.5, pointBackgroundColor: points.length > 100 ? withAlpha(p.muted, alpha) : other.map((pt) => withAlpha(this.ctx.colorOf(pt.trialId), alpha)), pointBorderWidth: 0, order: 3 }),
       take({ label: 'selected', data: chosen, pointRadius: 6, pointBackgroundColor: chosen.map((pt) => this.ctx.colorOf(pt.trialId)), pointBorderColor: p.foreground, pointBorderWidth: 1.5, order: 2 }),
       take({ label: 'best', data: points.filter((pt) => pt.trialId === bestId), pointRadius: 7, pointStyle: 'star', pointBorderColor: p.best, pointBorderWidth: 2, order: 1 }),
     ];
