@@ -49,6 +49,8 @@ for (const dir of sourceDirs) {
   for (const file of jsFiles(outDir)) if (!expected.has(file)) rmSync(file);
 }
 
+// The node bundles are not minified: it halves their size (gzip 23-25% less) but did not load
+// them faster when measured (issue 13; numbers in the commit that says so). The webview is.
 const bundles = [];
 bundles.push(await esbuild.build({
   entryPoints: {
