@@ -10,6 +10,14 @@ import type { Page } from 'playwright-core';
 import { browserMissing, openDashboard, REPO, startHarness, type Harness, type PageWindow } from './harness';
 import { manyTrials } from './many_trials';
 
+// These run in the page; the test project compiles without the DOM library.
+interface PageElement { dataset: Record<string, string>; scrollWidth: number; clientWidth: number; textContent: string | null; querySelector(s: string): PageElement | null }
+type HTMLElement = PageElement;
+type HTMLCanvasElement = { width: number; getBoundingClientRect(): { width: number; height: number } };
+type CanvasRenderingContext2D = { measureText(t: string): { width: number }; getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } };
+declare const document: { querySelectorAll(s: string): Iterable<PageElement> & ArrayLike<PageElement>; querySelector(s: string): PageElement | null };
+declare function getComputedStyle(e: PageElement): { backgroundColor: string };
+
 const missing = browserMissing();
 const ARTIFACTS = join(REPO, 'out/browser/artifacts');
 /** The editor area at 1400×900 with the activity bar and a 300 px side bar open. */
@@ -154,6 +162,50 @@ describe('a 40-trial experiment is readable', { skip: missing }, () => {
       return app.parallel.chart.data.datasets.filter((d) => d.label.startsWith('trials') && d.data.length).map((d) => d.borderColor);
     });
     assert.ok(new Set(bands).size >= 3, `lines in ${bands.length} metric colours`);
+    await page.close();
+  });
+
+  it('brushing a parallel axis keeps only the trials in its range, in the table and in every chart', async () => {
+    const page = await open(h, 'light');
+    const shown = () =>
+      page.evaluate(() => {
+        const app = (globalThis as unknown as PageWindow).tunekitDashboard as unknown as {
+          curves: { layer: { lines: Array<{ trialId?: string; dashed: boolean }> }; chart: { data: { datasets: Array<{ trialId?: string }> } } };
+          parallel: { chart: { data: { datasets: Array<{ data: Array<{ trialId: string }> }> } } };
+          scatter: { chart: { data: { datasets: Array<{ data: Array<{ trialId: string }> }> } } };
+        };
+        const ids = (list: Array<{ trialId?: string }>) => [...new Set(list.map((x) => x.trialId).filter((x): x is string => !!x))].sort();
+        return {
+          table: [...document.querySelectorAll('table.trials tbody tr')].map((tr) => (tr as HTMLElement).dataset.trialId!).sort(),
+          curves: ids([...app.curves.layer.lines.filter((l) => !l.dashed), ...app.curves.chart.data.datasets]),
+          parallel: ids(app.parallel.chart.data.datasets.flatMap((d) => d.data)),
+          scatter: ids(app.scatter.chart.data.datasets.flatMap((d) => d.data)),
+        };
+      });
+    assert.equal((await shown()).table.length, 40);
+    // Drag down the first axis (lr) over its upper half.
+    const box = (await page.locator('.card.parallel canvas').boundingBox())!;
+    const axis = await page.evaluate(() => {
+      const c = ((globalThis as unknown as PageWindow).tunekitDashboard as unknown as { parallel: { chart: { scales: Record<string, { getPixelForValue(v: number): number }> } } }).parallel.chart;
+      return { x: c.scales.x.getPixelForValue(0), top: c.scales.y.getPixelForValue(1), mid: c.scales.y.getPixelForValue(0.5) };
+    });
+    await page.mouse.move(box.x + axis.x, box.y + axis.top);
+    await page.mouse.down();
+    await page.mouse.move(box.x + axis.x, box.y + axis.mid, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length < 40);
+    const after = await shown();
+    assert.ok(after.table.length > 0 && after.table.length < 40, `${after.table.length} trials kept`);
+    assert.deepEqual(after.curves, after.table, 'the curves show the kept trials');
+    assert.deepEqual(after.parallel, after.table, 'so do the parallel lines');
+    assert.deepEqual(after.scatter, after.table, 'and the scatter');
+    assert.match(await page.locator('.chips button.on').first().innerText(), /≤ lr ≤/);
+    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageWindow).__posted.filter((m) => m.type === 'error')), []);
+    await page.screenshot({ path: join(ARTIFACTS, 'many-trials-brushed.png'), fullPage: true });
+    // A status filter narrows every chart too: no trial is running, so no curve is left.
+    await page.locator('.chips button', { hasText: 'running' }).click();
+    const none = await shown();
+    assert.deepEqual([none.table.length, none.curves.length, none.parallel.length, none.scatter.length], [0, 0, 0, 0]);
     await page.close();
   });
 });

@@ -113,6 +113,13 @@ export function normalize(scale: AxisScale, value: unknown): number | undefined 
   return scale.max === scale.min ? 0.5 : (value - scale.min) / (scale.max - scale.min);
 }
 
+/** The value at position `at` (0..1) of a numeric axis; undefined on a categorical one. */
+export function denormalize(scale: AxisScale, at: number): number | undefined {
+  if (scale.kind === 'categorical') return undefined;
+  if (scale.kind === 'log') return 10 ** (Math.log10(scale.min) + at * (Math.log10(scale.max) - Math.log10(scale.min)));
+  return scale.min + at * (scale.max - scale.min);
+}
+
 /** Tick positions (0..1) and labels: each category, the ends of a linear axis, powers of ten on a log one. */
 export function axisTicks(scale: AxisScale, format: (n: number) => string): Array<{ at: number; label: string }> {
   if (scale.kind === 'categorical') return scale.values.map((label, i, all) => ({ at: all.length === 1 ? 0.5 : i / (all.length - 1), label }));

@@ -76,9 +76,25 @@ function passesRanges(t: TrialSummary, ranges: readonly RangeFilter[], columns: 
   return true;
 }
 
-export function tableRows(trials: readonly TrialSummary[], columns: readonly Column[], query: TableQuery): TrialSummary[] {
+/** Whether a query narrows the trials at all. */
+export function filtering(query: TableQuery): boolean {
+  return query.statuses.length > 0 || query.ranges.length > 0;
+}
+
+/** The trials that pass the query's filters, in their own order: what every chart shows (issue 15). */
+export function filterTrials<T extends TrialSummary>(trials: readonly T[], columns: readonly Column[], query: TableQuery): T[] {
+  if (!filtering(query)) return [...trials];
   const statuses = new Set(query.statuses);
-  const rows = trials.filter((t) => (statuses.size === 0 || statuses.has(t.status)) && passesRanges(t, query.ranges, columns));
+  return trials.filter((t) => (statuses.size === 0 || statuses.has(t.status)) && passesRanges(t, query.ranges, columns));
+}
+
+/** The table column a parallel-coordinates axis stands for. */
+export function columnKeyOfAxis(axisKey: string): string {
+  return axisKey.startsWith('metric:') ? axisKey : `param:${axisKey}`;
+}
+
+export function tableRows(trials: readonly TrialSummary[], columns: readonly Column[], query: TableQuery): TrialSummary[] {
+  const rows = filterTrials(trials, columns, query);
   const column = columns.find((c) => c.key === query.sort.key) ?? columns[0];
   const sign = query.sort.descending ? -1 : 1;
   return rows

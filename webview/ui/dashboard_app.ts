@@ -19,7 +19,7 @@ import { RedrawThrottle } from '../model/redraw_throttle';
 import { NO_POINTS } from '../model/series';
 import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
 import { buildTimeline, type Timeline } from '../model/timeline_lanes';
-import { tableColumns, tableRows, type TableQuery } from '../model/trial_table';
+import { columnKeyOfAxis, filterTrials, tableColumns, tableRows, type TableQuery } from '../model/trial_table';
 import { restoreUiState, type UiState } from '../model/ui_state';
 import { BestView } from './best_view';
 import { applyDefaults, chartPng } from './charts';
@@ -102,7 +102,7 @@ export class DashboardApp {
       selectionActive: () => this.selection.ids.length > 0,
       onSelect: select,
     });
-    this.parallel = new ParallelView(parallel.canvas, this.palette, { colorOf, onSelect: select, valueOf: (id, key) => this.valueOf(id, key) });
+    this.parallel = new ParallelView(parallel.canvas, this.palette, { colorOf, onSelect: select, valueOf: (id, key) => this.valueOf(id, key), onBrush: (key, range) => this.brush(key, range) });
     this.scatter = new ScatterView(scatter.canvas, this.palette, { colorOf, onSelect: select });
     this.table = new TableView({
       onQuery: (query) => this.setQuery(query),
@@ -253,8 +253,13 @@ export class DashboardApp {
 
   // ---- rendering -----------------------------------------------------------------
 
+  /** The trials the table's filters and the parallel axes' brushes keep: every chart shows these (issue 15). */
+  private shownTrials(): TrialSummary[] {
+    return filterTrials(this.data.trialList(), this.columns(), this.ui.query);
+  }
+
   private renderCurves(): void {
-    const trials = this.data.trialList();
+    const trials = this.shownTrials();
     const metric = this.metric();
     const selection = new Set(this.selection.ids);
     const plan = planCurves(
@@ -306,20 +311,24 @@ export class DashboardApp {
     const live = experiment.summary.live && experiment.summary.state === 'running';
     const now = this.data.now(performance.now());
     const mode = this.mode(metric);
+    const shown = filterTrials(trials, this.columns(), this.ui.query);
     const runs: BestRun[] = [];
-    for (const t of trials) {
+    for (const t of shown) {
       const run = this.runOf(t.id, metric, mode);
       if (run) runs.push(run);
     }
     this.best.render(bestSoFar(runs, mode, experiment.summary.startedAt, now), metric, mode, this.ui.scope);
     this.timeline = buildTimeline(this.data.timeline, experiment.capacity, live ? now : undefined);
     this.timelineView.render(this.timeline);
+    // Axes span every trial, so a brush does not rescale them; lines are the shown trials'.
     this.parallelData = parallelPlan(experiment.paramSpace, trials, metric);
-    this.parallel.render(this.parallelData, selection, bestId, mode);
+    const kept = new Set(shown.map((t) => t.id));
+    const brushes = this.ui.query.ranges;
+    this.parallel.render({ ...this.parallelData, lines: this.parallelData.lines.filter((l) => kept.has(l.trialId)) }, selection, bestId, mode, (axisKey) => brushes.find((r) => r.key === columnKeyOfAxis(axisKey)));
     const params = this.parallelData.axes.slice(0, -1);
     const axis = params.find((a) => a.key === this.ui.scatterParam) ?? params[0];
     setOptions(this.scatterPicker, params.map((a) => ({ value: a.key, label: a.label })), axis?.key ?? '');
-    this.scatter.render(axis, axis ? scatterPoints(axis, trials, metric) : [], metric, selection, bestId);
+    this.scatter.render(axis, axis ? scatterPoints(axis, shown, metric) : [], metric, selection, bestId);
   }
 
   private renderAll(): void {
@@ -346,6 +355,13 @@ export class DashboardApp {
     this.ui = { ...this.ui, selection: [...selection.ids] };
     this.saveState();
     this.renderAll();
+  }
+
+  /** A brush on a parallel axis is a range filter on its table column; an empty brush removes it. */
+  private brush(axisKey: string, range: { min: number; max: number } | undefined): void {
+    const key = columnKeyOfAxis(axisKey);
+    const ranges = this.ui.query.ranges.filter((r) => r.key !== key);
+    this.setQuery({ ...this.ui.query, ranges: range ? [...ranges, { key, ...range }] : ranges });
   }
 
   private setQuery(query: TableQuery): void {

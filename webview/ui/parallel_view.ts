@@ -9,7 +9,8 @@ import { withAlpha } from '../model/color';
 import { metricColorOn } from '../model/trial_colors';
 import { formatNumber, formatValue } from '../model/format';
 import type { ParallelPlan } from '../model/hparam_plan';
-import { axisTicks } from '../model/param_axes';
+import { axisTicks, denormalize, normalize } from '../model/param_axes';
+import type { RangeFilter } from '../model/trial_table';
 import type { SelectGesture } from '../model/selection';
 import { baseOptions, Chart } from './charts';
 import { DatasetPool } from './dataset_pool';
@@ -29,7 +30,14 @@ export interface ParallelContext {
   onSelect(trialId: string, gesture: SelectGesture): void;
   /** The value behind a vertex, for its tooltip. */
   valueOf(trialId: string, axisKey: string): unknown;
+  /** A drag along a numeric axis: keep trials in this range (undefined: the brush was cleared). */
+  onBrush(axisKey: string, range: { min: number; max: number } | undefined): void;
 }
+
+/** A drag shorter than this is a click, which clears the axis's brush. */
+const MIN_BRUSH_PX = 4;
+/** How near an axis, in pixels, a drag must start. */
+const AXIS_GRAB_PX = 12;
 
 /** Metric colour bands, worst to best. */
 const BANDS = 8;
@@ -39,6 +47,9 @@ export class ParallelView {
   private plan: ParallelPlan = { axes: [], lines: [] };
   /** Where the last draw put each axis label, in canvas pixels; the browser tests read it. */
   labels: Array<{ text: string; x: number; y: number; w: number; h: number }> = [];
+  private brushOf: (axisKey: string) => RangeFilter | undefined = () => undefined;
+  private drag: { axis: number; from: number; to: number } | undefined;
+  private brushedAt = -Infinity;
   private readonly pool = new DatasetPool<ChartDataset<'line', Vertex[]>>();
 
   constructor(
@@ -47,6 +58,45 @@ export class ParallelView {
     private readonly ctx: ParallelContext,
   ) {
     this.chart = new Chart(canvas, { type: 'line', data: { datasets: [] }, plugins: [this.axesPlugin()], options: this.options() });
+    this.listenForBrushes(canvas);
+  }
+
+  /** Drag along a numeric axis to brush it, as in Optuna Dashboard and W&B; a click on it clears the brush. */
+  private listenForBrushes(canvas: HTMLCanvasElement): void {
+    const at = (e: MouseEvent) => {
+      const r = canvas.getBoundingClientRect();
+      return { x: e.clientX - r.left, y: e.clientY - r.top };
+    };
+    canvas.addEventListener('mousedown', (e) => {
+      const { x, y } = at(e);
+      const axis = this.plan.axes.findIndex((_, i) => Math.abs(this.chart.scales.x.getPixelForValue(i) - x) <= AXIS_GRAB_PX);
+      if (axis < 0 || this.plan.axes[axis].scale.kind === 'categorical') return;
+      this.drag = { axis, from: y, to: y };
+      e.preventDefault();
+    });
+    window.addEventListener('mousemove', (e) => {
+      if (!this.drag) return;
+      this.drag.to = at(e).y;
+      this.chart.draw();
+    });
+    window.addEventListener('mouseup', (e) => {
+      const drag = this.drag;
+      if (!drag) return;
+      this.drag = undefined;
+      drag.to = at(e).y;
+      const axis = this.plan.axes[drag.axis];
+      if (Math.abs(drag.to - drag.from) < MIN_BRUSH_PX) {
+        if (this.brushOf(axis.key)) this.ctx.onBrush(axis.key, undefined);
+        this.chart.draw();
+        return;
+      }
+      const y = this.chart.scales.y;
+      const value = (px: number) => denormalize(axis.scale, Math.max(0, Math.min(1, y.getValueForPixel(px) ?? 0)))!;
+      const [a, b] = [value(drag.from), value(drag.to)];
+      // The click that ends a drag must not also select the line under it.
+      this.brushedAt = performance.now();
+      this.ctx.onBrush(axis.key, { min: Math.min(a, b), max: Math.max(a, b) });
+    });
   }
 
   setPalette(palette: Palette): void {
@@ -56,8 +106,9 @@ export class ParallelView {
     this.chart.update('none');
   }
 
-  render(plan: ParallelPlan, selection: ReadonlySet<string>, bestId: string | undefined, mode: 'min' | 'max' = 'min'): void {
+  render(plan: ParallelPlan, selection: ReadonlySet<string>, bestId: string | undefined, mode: 'min' | 'max' = 'min', brushOf: (axisKey: string) => RangeFilter | undefined = () => undefined): void {
     this.plan = plan;
+    this.brushOf = brushOf;
     const groups = { best: [] as Vertex[] };
     const bands: Vertex[][] = Array.from({ length: BANDS + 1 }, () => []);
     const selected = new Map<string, Vertex[]>();
@@ -129,6 +180,7 @@ export class ParallelView {
         y: { type: 'linear', min: -0.03, max: 1.03, display: false },
       },
       onClick: (event, elements) => {
+        if (performance.now() - this.brushedAt < 300) return;
         const el = elements[0];
         const v = el && (this.chart.data.datasets[el.datasetIndex]?.data[el.index] as Vertex | undefined);
         if (v) this.ctx.onSelect(v.trialId, gestureOf(event.native as MouseEvent | null));
@@ -170,6 +222,24 @@ export class ParallelView {
           ctx.moveTo(px, y.getPixelForValue(0));
           ctx.lineTo(px, y.getPixelForValue(1));
           ctx.stroke();
+        });
+        // Brushes: the kept range of an axis, or the one being dragged.
+        ctx.fillStyle = withAlpha(p.focus, 0.25);
+        ctx.strokeStyle = p.focus;
+        this.plan.axes.forEach((axis, i) => {
+          const px = x.getPixelForValue(i);
+          let span: [number, number] | undefined;
+          if (this.drag?.axis === i) span = [this.drag.from, this.drag.to];
+          else {
+            const r = this.brushOf(axis.key);
+            const lo = r && normalize(axis.scale, r.min ?? (axis.scale.kind === 'categorical' ? undefined : axis.scale.min));
+            const hi = r && normalize(axis.scale, r.max ?? (axis.scale.kind === 'categorical' ? undefined : axis.scale.max));
+            if (lo !== undefined && hi !== undefined) span = [y.getPixelForValue(Math.max(-0.02, Math.min(1.02, lo))), y.getPixelForValue(Math.max(-0.02, Math.min(1.02, hi)))];
+          }
+          if (!span) return;
+          const top = Math.min(...span);
+          ctx.fillRect(px - 6, top, 12, Math.abs(span[1] - span[0]));
+          ctx.strokeRect(px - 6, top, 12, Math.abs(span[1] - span[0]));
         });
         ctx.restore();
       },

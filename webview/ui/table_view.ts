@@ -218,7 +218,7 @@ export class TableView {
     this.rangeBox.replaceChildren(
       ...this.query.ranges.map((r, i) => {
         const label = this.columns.find((c) => c.key === r.key)?.label ?? r.key;
-        const text = `${r.min ?? '−∞'} ≤ ${label} ≤ ${r.max ?? '∞'} ✕`;
+        const text = `${r.min === undefined ? '−∞' : formatValue(r.min)} ≤ ${label} ≤ ${r.max === undefined ? '∞' : formatValue(r.max)} ✕`;
         const chip = button(text, () => this.ctx.onQuery({ ...this.query, ranges: this.query.ranges.filter((_, j) => j !== i) }), 'Remove this range');
         chip.className = 'chip on';
         return chip;
