@@ -56,8 +56,6 @@ export interface TrialRecord {
   readonly extendTo?: number;
   /** Resumed trials (promoted, exploited) go before new ones. */
   readonly resumeFirst?: boolean;
-  /** The round being persisted right now, if any. */
-  inFlight?: Promise<void>;
   /** What the Tuner asked of the running group: it decides the status once the group is gone. */
   readonly pendingOutcome?: { kind: 'stop' | 'pause' | 'requeue'; reason: string; ready?: Promise<void> };
   /** The trial's current cluster job (Slurm backend), as the queue last showed it. */

@@ -9,12 +9,13 @@ import type { TrialGrant, TrialStatus } from '../../protocol/trial';
 import { admissionStep, rayModeStall, type AdmissionStep } from '../resources/admission_plan';
 import { MachineLedger, type TrialLedger } from '../resources/machine_ledger';
 import { createScheduler } from '../schedulers/create_scheduler';
-import { resultContext, type SchedulerDecision, type SchedulerTrial, type TrialScheduler } from '../schedulers/trial_scheduler';
+import { resultContext, type SchedulerDecision, type SchedulerEvent, type SchedulerTrial, type TrialScheduler } from '../schedulers/trial_scheduler';
 import { createSearcher } from '../search/create_searcher';
 import type { Searcher } from '../search/searcher';
 import { writeFileAtomic } from '../storage/atomic_write';
 import { Journal, type UnstampedJournalEvent } from '../storage/journal';
 import { TrialResults } from '../storage/trial_results';
+import { BackgroundWork, SerialQueues } from './background_work';
 import { CheckpointKeeper } from './checkpoint_keeper';
 import { systemClock, type Clock } from './clock';
 import { afterGroupFailure, afterTrialFailure, restartDelayMs } from './restart_policy';
@@ -58,6 +59,24 @@ export interface TunerOptions {
   clock?: Clock;
 }
 
+/** What a Tuner tells its shells (the CLI's session, the daemon's hosted run); the names are theirs to listen to. */
+export interface TunerEvents {
+  /** A trial's status, waiting reason or job changed. */
+  trial: [trial: TrialRecord];
+  /** A result row is on its way to disk. */
+  result: [trial: TrialRecord, row: Record<string, unknown>];
+  /** Worker output lines. */
+  log: [trial: TrialRecord, lines: Extract<DriverToTuner, { type: 'log' }>['lines']];
+  /** A report the Tuner or the driver refused. */
+  rejected: [trial: TrialRecord, what: string];
+  /** A trial restarted after a failure (its workers, or the whole trial). */
+  restore: [trial: TrialRecord, context: lifecycle.RestoreContext];
+  /** The scheduler stopped, paused, promoted or cloned a trial. */
+  decision: [event: SchedulerEvent];
+  /** Something went wrong that did not end the experiment (a journal write, a flush). */
+  warning: [message: string];
+}
+
 export interface ExperimentOutcome {
   status: 'finished' | 'stopped' | 'failed';
   reason: string;
@@ -70,7 +89,7 @@ export interface ExperimentOutcome {
  * Trainer driver, persists every result, lets the scheduler stop, pause or clone trials,
  * and decides when the experiment ends. Every status change goes through `transition`.
  */
-export class Tuner extends EventEmitter {
+export class Tuner extends EventEmitter<TunerEvents> {
   readonly trials: TrialRecord[] = [];
   readonly experimentPath: string;
   readonly experimentId: string;
@@ -99,11 +118,16 @@ export class Tuner extends EventEmitter {
   private finished: ((outcome: ExperimentOutcome) => void) | undefined;
   private scheduling = false;
   private rescheduleWanted = false;
-  private outstandingWrites = 0;
+  /** Everything started and not awaited; the experiment ends only once it has settled. */
+  private readonly background: BackgroundWork;
+  /** Each trial's driver events, handled one after another (a result is on disk before its group's end is judged). */
+  private readonly trialEvents: SerialQueues;
   private readonly searchState: SearchStateSaver;
 
   constructor(private readonly options: TunerOptions) {
     super();
+    this.background = new BackgroundWork((m) => this.emit('warning', m), () => this.maybeFinish());
+    this.trialEvents = new SerialQueues(this.background);
     this.spec = options.spec;
     this.clock = options.clock ?? systemClock;
     this.startedAt = this.clock.now() / 1000;
@@ -112,7 +136,7 @@ export class Tuner extends EventEmitter {
     this.ledger = options.ledger ?? new MachineLedger({ CPU: options.capacity.CPU, gpus: options.capacity.gpus }).seat();
     // Only trials that already waited can use what was freed (and only a started run has them).
     this.ledger.onFreedElsewhere(() => {
-      if (this.trials.some((t) => t.waitingReason && (t.status === 'PENDING' || t.status === 'RUNNING'))) void this.schedule();
+      if (this.trials.some((t) => t.waitingReason && (t.status === 'PENDING' || t.status === 'RUNNING'))) this.kick();
     });
     this.searcher = createSearcher(this.spec);
     this.scheduler = createScheduler(this.spec.tune_config, this.spec.tune_config.seed);
@@ -212,7 +236,7 @@ export class Tuner extends EventEmitter {
       this.cancelBudget = this.clock.after(budget * 1000, () => this.stop(`time budget of ${budget} s reached`), true);
     }
     this.searchState.start();
-    void this.reattachThenSchedule();
+    this.background.report('could not start scheduling', this.reattachThenSchedule());
     return done;
   }
 
@@ -283,7 +307,12 @@ export class Tuner extends EventEmitter {
 
   /** Journal writes are awaited by nobody; a failure (a full disk) is surfaced, never thrown. */
   private record(event: UnstampedJournalEvent): void {
-    this.journal.append(event).catch((err: Error) => this.emit('warning', `journal write failed: ${err.message}`));
+    this.background.report('journal write failed', this.journal.append(event));
+  }
+
+  /** Schedules again (a slot freed, a backed-off retry is due); a failure is warned, never lost. */
+  private kick(): void {
+    this.background.report('scheduling failed', this.schedule());
   }
 
   private createNextTrial(): TrialRecord | undefined {
@@ -376,7 +405,7 @@ export class Tuner extends EventEmitter {
       const trial = byId.get(trialId)!;
       admit(trial, grant);
       // Not awaited: drivers for a wave of trials start side by side, not one after another.
-      void this.launch(trial);
+      this.background.report(`could not start ${trial.name}`, this.launch(trial));
     }
     for (const { trialId, grant, reason } of step.holding) {
       const trial = byId.get(trialId)!;
@@ -457,6 +486,8 @@ export class Tuner extends EventEmitter {
   private async launchOnDriver(trial: TrialRecord): Promise<void> {
     mkdirSync(trial.dir, { recursive: true });
     await writeFileAtomic(join(trial.dir, 'params.json'), JSON.stringify(trial.config, null, 2) + '\n');
+    // stopTrial may have ended it meanwhile (it had no driver to stop yet).
+    if (isFinished(trial.status)) return;
     this.results.set(trial.id, new TrialResults(trial.dir));
     lifecycle.launching(trial, this.clock.now() / 1000);
     let driver: DriverHandle;
@@ -469,7 +500,7 @@ export class Tuner extends EventEmitter {
     if (this.stopping || isFinished(trial.status)) {
       // stopTrial may have ended it while the driver was being acquired.
       this.pool.release(driver);
-      if (isFinished(trial.status)) void this.closeResults(trial);
+      if (isFinished(trial.status)) this.background.run(`closing the results of ${trial.name}`, this.closeResults(trial));
       else this.endTrial(trial, 'TERMINATED', this.stopping!);
       return;
     }
@@ -513,35 +544,26 @@ export class Tuner extends EventEmitter {
   private onDriverMessage(driver: DriverHandle, msg: DriverToTuner): void {
     const trial = this.trialOf.get(driver);
     if (!trial || !('trialId' in msg) || msg.trialId !== trial.id) return;
-    switch (msg.type) {
-      case 'started':
-        this.record({ type: 'trial_started', trial_id: trial.id, grant: trial.grant!, pids: msg.pids, pid_start_times: msg.startTimes, master_port: msg.masterPort });
-        this.emit('trial', trial);
-        break;
-      case 'result': {
-        const handling = this.onResult(trial, driver, msg);
-        trial.inFlight = handling;
-        void handling.finally(() => {
-          if (trial.inFlight === handling) trial.inFlight = undefined;
-        });
-        break;
+    if (msg.type === 'log') return void this.emit('log', trial, msg.lines);
+    if (msg.type === 'rejected') return void this.emit('rejected', trial, msg.what);
+    this.trialEvents.push(trial.id, `${trial.name}: its driver's ${msg.type} failed`, () => {
+      // An event queued behind the group's end belongs to a driver the trial no longer has.
+      if (this.trialOf.get(driver) !== trial) return;
+      switch (msg.type) {
+        case 'started':
+          this.record({ type: 'trial_started', trial_id: trial.id, grant: trial.grant!, pids: msg.pids, pid_start_times: msg.startTimes, master_port: msg.masterPort });
+          this.emit('trial', trial);
+          return;
+        case 'result':
+          return this.onResult(trial, driver, msg);
+        case 'note':
+          return this.record({ type: 'trial_note', trial_id: trial.id, note: msg.note });
+        case 'job':
+          return this.onJobSeen(trial, msg.job);
+        case 'ended':
+          return this.onEnded(trial, driver, msg.exit);
       }
-      case 'log':
-        this.emit('log', trial, msg.lines);
-        break;
-      case 'rejected':
-        this.emit('rejected', trial, msg.what);
-        break;
-      case 'note':
-        this.record({ type: 'trial_note', trial_id: trial.id, note: msg.note });
-        break;
-      case 'job':
-        this.onJobSeen(trial, msg.job);
-        break;
-      case 'ended':
-        this.afterInFlight(trial, () => this.onEnded(trial, driver, msg.exit));
-        break;
-    }
+    });
   }
 
   private async onResult(trial: TrialRecord, driver: DriverHandle, msg: DriverToTuner & { type: 'result' }): Promise<void> {
@@ -606,7 +628,10 @@ export class Tuner extends EventEmitter {
     }
     const donor = this.trials.find((t) => t.id === decision.donorId);
     if (!donor) return;
-    this.requestGroupEnd(trial, driver, 'requeue', decision.reason, this.exploit(trial, donor, decision));
+    const exploited = this.exploit(trial, donor, decision);
+    // Counted and warned here, whether or not the group's end still waits for it.
+    this.background.run(`${trial.name}: ${decision.reason} failed`, exploited);
+    this.requestGroupEnd(trial, driver, 'requeue', decision.reason, exploited.catch(() => undefined));
   }
 
   /**
@@ -655,7 +680,7 @@ export class Tuner extends EventEmitter {
     const outcome = lifecycle.ended(trial, exit);
     if (exit.neverStarted && this.stopping) {
       // A queued cluster job cancelled before it ran: the trial never ran, so it stays runnable.
-      void this.closeResults(trial);
+      this.background.run(`closing the results of ${trial.name}`, this.closeResults(trial));
       this.unadmit(trial);
       return this.maybeFinish();
     }
@@ -667,13 +692,8 @@ export class Tuner extends EventEmitter {
       return this.failTrial(trial, exit);
     }
     if (outcome.kind === 'stop' || this.stopping) return this.endTrial(trial, 'TERMINATED', this.stopping ?? outcome.reason);
-    this.outstandingWrites++;
-    void (outcome.ready ?? Promise.resolve())
-      .catch((err: Error) => this.emit('warning', `${trial.name}: ${outcome.reason} failed: ${err.message}`))
-      .finally(() => {
-        this.outstandingWrites--;
-        this.requeue(trial, outcome);
-      });
+    // A failed exploit (warned where it started) still requeues the trial, from its own checkpoint.
+    this.background.run(`${trial.name}: ${outcome.reason} failed`, outcome.ready ?? Promise.resolve(), () => this.requeue(trial, outcome));
   }
 
   /** A cluster job's queue state: a job waiting in the cluster's queue shows the cluster's reason. */
@@ -705,8 +725,7 @@ export class Tuner extends EventEmitter {
     if (this.stopping) return this.endTrial(trial, 'TERMINATED', this.stopping);
     // Pausing and requeueing give the trial's slots back (ray-project/ray#17720).
     this.ledger.release(trial.id);
-    // closeResults never rejects: a flush failure becomes a 'warning' event.
-    void this.closeResults(trial);
+    this.background.run(`closing the results of ${trial.name}`, this.closeResults(trial));
     if (outcome.kind === 'pause') {
       lifecycle.pause(trial, outcome.reason);
       this.record({ type: 'trial_paused', trial_id: trial.id, reason: outcome.reason });
@@ -714,27 +733,16 @@ export class Tuner extends EventEmitter {
       lifecycle.requeue(trial);
     }
     this.emit('trial', trial);
-    void this.schedule();
+    this.kick();
   }
 
-  /**
-   * A group can end while its last round is still being persisted; deciding what follows
-   * (a restart from the latest checkpoint) must wait until that round is on disk.
-   */
-  private afterInFlight(trial: TrialRecord, then: () => void): void {
-    const pending = trial.inFlight;
-    if (!pending) return then();
-    this.outstandingWrites++;
-    void pending.finally(() => {
-      this.outstandingWrites--;
-      then();
-    });
-  }
-
+  /** Queued behind the trial's other events: a round still being persisted is on disk before the restart is decided. */
   private onDriverExit(driver: DriverHandle, code: number | null, signal: NodeJS.Signals | null): void {
     const trial = this.trialOf.get(driver);
     if (!trial) return;
-    this.afterInFlight(trial, () => this.onDriverDeath(trial, driver, code, signal));
+    this.trialEvents.push(trial.id, `${trial.name}: handling its driver's exit failed`, () => {
+      if (this.trialOf.get(driver) === trial) this.onDriverDeath(trial, driver, code, signal);
+    });
   }
 
   private onDriverDeath(trial: TrialRecord, driver: DriverHandle, code: number | null, signal: NodeJS.Signals | null): void {
@@ -764,14 +772,10 @@ export class Tuner extends EventEmitter {
   private restartWorkers(trial: TrialRecord, exit: GroupExit): void {
     const { context, failuresInARow } = lifecycle.restartWorkers(trial, exit);
     this.noteRestore(trial, exit, context);
-    this.outstandingWrites++;
-    void this.closeResults(trial)
+    const restarted = this.closeResults(trial)
       .then(() => new Promise<void>((resolve) => this.clock.after(restartDelayMs(failuresInARow), resolve)))
-      .then(() => (this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.launch(trial)))
-      .finally(() => {
-        this.outstandingWrites--;
-        this.maybeFinish();
-      });
+      .then(() => (this.stopping ? this.endTrial(trial, 'TERMINATED', this.stopping) : this.launch(trial)));
+    this.background.run(`could not restart the workers of ${trial.name}`, restarted, () => this.maybeFinish());
   }
 
   /** Ray Tune: a failed trial is retried from its latest checkpoint while max_failures allows. */
@@ -780,12 +784,10 @@ export class Tuner extends EventEmitter {
     const { context, delay } = lifecycle.retry(trial, exit, this.clock.now(), restartDelayMs);
     this.ledger.release(trial.id);
     this.noteRestore(trial, exit, context);
-    if (delay > 0) this.clock.after(delay, () => void this.schedule());
-    this.outstandingWrites++;
-    void this.closeResults(trial).finally(() => {
-      this.outstandingWrites--;
+    if (delay > 0) this.clock.after(delay, () => this.kick());
+    this.background.run(`closing the results of ${trial.name}`, this.closeResults(trial), () => {
       this.emit('trial', trial);
-      void this.schedule();
+      this.kick();
     });
   }
 
@@ -802,7 +804,7 @@ export class Tuner extends EventEmitter {
     if (!lifecycle.finish(trial, status, reason)) return;
     this.ledger.release(trial.id);
     // The slot is free now; the next trial need not wait for this one's files to be closed.
-    queueMicrotask(() => void this.schedule());
+    queueMicrotask(() => this.kick());
     // An extended trial was already complete once; the searcher and scheduler have seen its end.
     if (trial.extendTo === undefined) {
       const view = this.schedulerView(trial);
@@ -810,9 +812,7 @@ export class Tuner extends EventEmitter {
       else this.scheduler.onTrialComplete(view, trial.lastResult);
       this.searcher.onTrialComplete(trial.index, trial.lastResult, status === 'ERROR');
     }
-    this.outstandingWrites++;
-    void this.closeResults(trial)
-      .then(async () => {
+    const recorded = this.closeResults(trial).then(async () => {
         if (status === 'ERROR') {
           const tail = trial.exit?.logTail?.length ? `\n\nLast output of the failing worker:\n${trial.exit.logTail.join('\n')}\n` : '\n';
           mkdirSync(trial.dir, { recursive: true });
@@ -833,18 +833,14 @@ export class Tuner extends EventEmitter {
           this.failure = `fail_fast: ${trial.name} failed: ${reason}`;
           this.stop(this.failure);
         }
-      })
-      .catch((err: Error) => this.emit('warning', `could not record the end of ${trial.name}: ${err.message}`))
-      .finally(() => {
-        this.outstandingWrites--;
-        void this.schedule();
       });
+    this.background.run(`could not record the end of ${trial.name}`, recorded, () => this.kick());
   }
 
   private maybeFinish(): void {
     const active = this.trials.some((t) => t.status === 'RUNNING');
     const moreToRun = !this.stopping && (this.trials.some((t) => t.status === 'PENDING' || t.status === 'PAUSED') || !this.searchDone);
-    if (active || moreToRun || this.outstandingWrites > 0 || this.scheduling || !this.finished) return;
+    if (active || moreToRun || this.background.busy || this.scheduling || !this.finished) return;
     const finish = this.finished;
     this.finished = undefined;
     this.cancelBudget?.();
@@ -853,9 +849,12 @@ export class Tuner extends EventEmitter {
     const status: ExperimentOutcome['status'] = this.failure ? 'failed' : this.stopping ? 'stopped' : 'finished';
     const reason = this.failure ?? this.stopping ?? 'all trials finished';
     this.record({ type: 'experiment_finished', status, reason });
-    void this.pool.shutdown().then(() => {
-      rmSync(this.socketDir, { recursive: true, force: true });
-      void this.journal.close().finally(() => finish({ status, reason, experimentPath: this.experimentPath, trials: this.trials }));
-    });
+    const closed = this.pool
+      .shutdown()
+      .catch((err: Error) => this.emit('warning', `could not shut the drivers down: ${err.message}`))
+      .then(() => rmSync(this.socketDir, { recursive: true, force: true }))
+      .then(() => this.journal.close())
+      .finally(() => finish({ status, reason, experimentPath: this.experimentPath, trials: this.trials }));
+    this.background.report('could not close the experiment', closed);
   }
 }
