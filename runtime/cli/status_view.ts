@@ -47,6 +47,14 @@ function resourceUse(trials: TrialRecord[]): { cpu: number; gpu: number } {
   return { cpu, gpu };
 }
 
+/** A Slurm experiment's trials hold no slots here: what counts is where their jobs stand. */
+function slurmJobs(trials: TrialRecord[]): { running: number; queued: number } | undefined {
+  const live = trials.filter((t) => t.status === 'RUNNING' && t.job);
+  if (!trials.some((t) => t.job)) return undefined;
+  const queued = live.filter((t) => t.job!.state === 'PENDING').length;
+  return { running: live.length - queued, queued };
+}
+
 function trialNote(t: TrialRecord): string {
   if (t.status === 'PENDING' || (t.status === 'RUNNING' && t.waitingReason)) return t.waitingReason ?? '';
   if (t.status === 'ERROR' || t.status === 'TERMINATED') return t.endReason ?? '';
@@ -59,9 +67,10 @@ export function renderStatus(input: StatusInput): string[] {
   const counts = new Map<TrialStatus, number>();
   for (const t of trials) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
   const use = resourceUse(trials);
+  const jobs = slurmJobs(trials);
   const lines = [
     `== Tunekit: ${input.name} · running for ${formatDuration(input.elapsedS)} ==`,
-    `Logical resource usage: CPU ${formatValue(use.cpu)}/${input.capacity.CPU}, GPU ${formatValue(use.gpu)}/${input.capacity.gpus.length}`,
+    jobs ? `Slurm jobs: ${jobs.running} running, ${jobs.queued} queued` : `Logical resource usage: CPU ${formatValue(use.cpu)}/${input.capacity.CPU}, GPU ${formatValue(use.gpu)}/${input.capacity.gpus.length}`,
     `Number of trials: ${trials.length} (${STATUS_ORDER.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(', ')})`,
   ];
   const best = bestTrial(trials, metric, mode);

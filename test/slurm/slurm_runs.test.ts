@@ -17,6 +17,7 @@ test('the quickstart runs its trials as Slurm jobs with only a backend block add
     const outcome = JSON.parse(run.stdout.trim().split('\n').pop()!);
     assert.equal(outcome.status, 'finished');
     assert.equal(outcome.trials.length, 4);
+    assert.match(run.stderr, /Slurm jobs: \d+ running, \d+ queued/, 'the status block counts jobs, not this machine\'s slots');
     const experiment = join(dir, 'results', 'quickstart');
     const submitted = journal(experiment).filter((e) => e.type === 'trial_submitted' && e.job_id);
     assert.equal(new Set(submitted.map((e) => e.job_id)).size, 4, 'one job per trial');
