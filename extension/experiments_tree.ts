@@ -3,6 +3,7 @@
  * nodes are kept as stable objects so a change refreshes only the experiment it touched.
  */
 import * as vscode from 'vscode';
+import { trialKey } from '../protocol/trial';
 import type { RuntimeStore, StoreChange } from './store';
 import { toTreeItem } from './tree_item_view';
 import {
@@ -56,7 +57,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   }
 
   private trialNode(experimentPath: string, trialId: string): ExperimentNode {
-    return this.node(`trial:${experimentPath}\u0000${trialId}`, () => ({ kind: 'trial' as const, experimentPath, trialId }));
+    return this.node(`trial:${trialKey(experimentPath, trialId)}`, () => ({ kind: 'trial' as const, experimentPath, trialId }));
   }
 
   getChildren(node?: ExperimentNode): ExperimentNode[] {
@@ -75,7 +76,7 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
         const trial = this.store.trial(experimentPath, node.trialId);
         if (!trial) return [];
         return trialSections(trial).map(({ section }) =>
-          this.node(`${section}:${experimentPath}\u0000${node.trialId}`, () => ({ kind: 'section' as const, experimentPath, trialId: node.trialId, section })),
+          this.node(`${section}:${trialKey(experimentPath, node.trialId)}`, () => ({ kind: 'section' as const, experimentPath, trialId: node.trialId, section })),
         );
       }
       case 'section': {
@@ -102,13 +103,13 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
         return finishedGroupItem(node.experimentPath, splitTrials(this.store.trialsOf(node.experimentPath)).finished?.length ?? 0);
       case 'trial': {
         const trial = this.store.trial(node.experimentPath, node.trialId);
-        if (!trial) return { id: `trial:${node.experimentPath}\u0000${node.trialId}`, label: node.trialId, contextValue: 'trial.pending', collapsible: 'none' };
+        if (!trial) return { id: `trial:${trialKey(node.experimentPath, node.trialId)}`, label: node.trialId, contextValue: 'trial.pending', collapsible: 'none' };
         return trialItem(trial, experiment?.metric);
       }
       case 'section': {
         const trial = this.store.trial(node.experimentPath, node.trialId);
         const found = trial && trialSections(trial).find((s) => s.section === node.section);
-        return found?.item ?? { id: `${node.section}:${node.experimentPath}\u0000${node.trialId}`, label: node.section, contextValue: 'section', collapsible: 'none' };
+        return found?.item ?? { id: `${node.section}:${trialKey(node.experimentPath, node.trialId)}`, label: node.section, contextValue: 'section', collapsible: 'none' };
       }
       case 'leaf':
         return node.item;

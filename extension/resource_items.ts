@@ -1,6 +1,7 @@
 /** The Resources tree as data: GPUs and CPUs with their holders, then waiting trials, then a Slurm cluster. */
 import type { ClusterSnapshot, ExperimentSummary, GpuSlot, ResourceSnapshot, SlotHolder } from '../protocol/runtime_api';
-import { formatNumber } from './format';
+import { formatNumber } from '../protocol/format';
+import { trialKey } from '../protocol/trial';
 import type { ItemData } from './tree_items';
 
 /** `experimentPath` → experiment name, so a holder reads "quickstart/00003 rank 1". */
@@ -52,7 +53,7 @@ export function cpuItem(cpu: ResourceSnapshot['cpu']): ItemData {
 export function holderItem(parentId: string, h: SlotHolder, names: ExperimentNames): ItemData {
   const rank = h.rank === 'trainable' ? 'trainable' : `rank ${h.rank}`;
   return {
-    id: `${parentId}:${h.experimentPath}\u0000${h.trialId}:${h.rank}`,
+    id: `${parentId}:${trialKey(h.experimentPath, h.trialId)}:${h.rank}`,
     label: who(h, names),
     description: `${rank} · ${formatNumber(h.fraction)}`,
     icon: { id: 'person' },
@@ -73,7 +74,7 @@ export function waitingGroupItem(count: number): ItemData {
 
 export function waitingItem(w: ResourceSnapshot['waiting'][number], names: ExperimentNames): ItemData {
   return {
-    id: `waiting:${w.experimentPath}\u0000${w.trialId}`,
+    id: `waiting:${trialKey(w.experimentPath, w.trialId)}`,
     label: who(w, names),
     description: w.reason,
     tooltip: `${w.reason}${w.holdsTrainable ? '\nIts trainable already holds its slot.' : ''}`,

@@ -12,6 +12,7 @@ import type {
   StateSnapshot,
   TrialSummary,
 } from '../protocol/runtime_api';
+import { experimentPathOfTrialKey, trialKey } from '../protocol/trial';
 
 /** What one snapshot or delta touched, so views refresh only that. */
 export interface StoreChange {
@@ -30,10 +31,6 @@ export type StoreListener = (change: StoreChange) => void;
 export const MAX_POINTS_PER_TRIAL = 5000;
 
 const EMPTY_RESOURCES: ResourceSnapshot = { cpu: { total: 0, used: 0, holders: [] }, gpus: [], waiting: [] };
-
-export function trialKey(experimentPath: string, trialId: string): string {
-  return `${experimentPath}\u0000${trialId}`;
-}
 
 export class RuntimeStore {
   private readonly experimentsByPath = new Map<string, ExperimentSummary>();
@@ -106,7 +103,7 @@ export class RuntimeStore {
     for (const [key, points] of Object.entries(delta.points ?? {})) {
       const kept = [...(this.pointsByTrial.get(key) ?? []), ...points];
       this.pointsByTrial.set(key, kept.length > MAX_POINTS_PER_TRIAL ? kept.slice(-MAX_POINTS_PER_TRIAL) : kept);
-      const experimentPath = key.slice(0, key.indexOf('\u0000'));
+      const experimentPath = experimentPathOfTrialKey(key);
       if (experimentPath) change.changedExperiments.add(experimentPath);
     }
     if (change.addedExperiments.length || change.changedExperiments.size || change.resourcesChanged) this.emit(change);

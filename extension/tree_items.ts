@@ -4,8 +4,8 @@
  * them be tested without VS Code.
  */
 import { BEST_SCOPE_LABEL, type ExperimentSummary, type TrialSummary } from '../protocol/runtime_api';
-import type { TrialStatus } from '../protocol/trial';
-import { formatDuration, formatNumber, formatValue, shortParamName } from './format';
+import { formatDuration, formatNumber, formatValue, shortParamName } from '../protocol/format';
+import { trialKey, type TrialStatus } from '../protocol/trial';
 
 /** Every contextValue the views use; package.json's menus match on these. */
 export const CONTEXT_VALUES = [
@@ -140,7 +140,7 @@ const TRIAL_CONTEXT: Record<TrialStatus, ContextValue> = {
 export function trialItem(t: TrialSummary, metric?: string): ItemData {
   const why = t.waitingReason ?? t.endReason;
   return {
-    id: `trial:${t.experimentPath}\u0000${t.id}`,
+    id: `trial:${trialKey(t.experimentPath, t.id)}`,
     label: t.id,
     description: trialDescription(t, metric),
     tooltip: [
@@ -180,7 +180,7 @@ export type TrialSection = 'config' | 'metrics' | 'checkpoints' | 'events' | 'lo
 
 /** The sections under a trial; empty ones are left out. */
 export function trialSections(t: TrialSummary): Array<{ section: TrialSection; item: ItemData }> {
-  const base = `${t.experimentPath}\u0000${t.id}`;
+  const base = trialKey(t.experimentPath, t.id);
   const section = (s: TrialSection, label: string, icon: string, description?: string) => ({
     section: s,
     item: { id: `${s}:${base}`, label, description, icon: { id: icon }, contextValue: 'section' as const, collapsible: 'collapsed' as const },
@@ -206,7 +206,7 @@ function entry(id: string, label: string, description: string, contextValue: Con
 }
 
 export function sectionItems(t: TrialSummary, section: TrialSection): ItemData[] {
-  const base = `${t.experimentPath}\u0000${t.id}`;
+  const base = trialKey(t.experimentPath, t.id);
   switch (section) {
     case 'config': {
       const rows: Array<[string, unknown]> = [];

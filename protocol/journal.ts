@@ -5,7 +5,7 @@
  * breaking older views.
  */
 import type { ExperimentSpec } from './spec';
-import type { TrialGrant } from './trial';
+import type { DecisionKind, TrialGrant } from './trial';
 
 /** `experiment.json`: written once when the experiment starts, before any event. */
 export interface ExperimentRecord {
@@ -91,7 +91,7 @@ export interface TrialRestoredEvent extends EventBase {
 export interface SchedulerDecisionEvent extends EventBase {
   type: 'scheduler_decision';
   trial_id: string;
-  kind: 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
+  kind: DecisionKind;
   reason: string;
   detail: Record<string, unknown>;
 }

@@ -5,7 +5,7 @@
  * No vscode import and no runtime logic here: plain data only.
  */
 import type { TrialJob } from './driver';
-import type { TrialStatus } from './trial';
+import type { DecisionKind, TrialStatus } from './trial';
 
 // ---------------------------------------------------------------------------------------
 // Data the views draw. State flows one way: runtime (truth) → extension store → views.
@@ -75,7 +75,7 @@ export interface RestoreEvent {
 export interface DecisionEvent {
   ts: number;
   iteration: number;
-  kind: 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
+  kind: DecisionKind;
   reason: string;
 }
 
@@ -239,7 +239,7 @@ export interface StateDelta {
   experiments: ExperimentSummary[];
   trials: TrialSummary[];
   resources?: ResourceSnapshot;
-  /** New metric points per trial (experimentPath + '\u0000' + trialId → points). */
+  /** New metric points per trial, keyed by `trialKey(experimentPath, trialId)` (protocol/trial.ts). */
   points?: Record<string, MetricPoint[]>;
 }
 

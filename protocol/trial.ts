@@ -2,6 +2,31 @@
 
 export type TrialStatus = 'PENDING' | 'RUNNING' | 'PAUSED' | 'TERMINATED' | 'ERROR';
 
+export const TRIAL_STATUSES: readonly TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
+
+/** How many trials are in each status; every status is present, zero when none is. */
+export function countByStatus(trials: Iterable<{ status: TrialStatus }>): Record<TrialStatus, number> {
+  const counts: Record<TrialStatus, number> = { PENDING: 0, RUNNING: 0, PAUSED: 0, TERMINATED: 0, ERROR: 0 };
+  for (const t of trials) counts[t.status]++;
+  return counts;
+}
+
+/**
+ * A trial's identity across experiments, as one string (map keys, tree ids, delta points):
+ * the experiment's path and the trial id, joined by a NUL that neither can contain.
+ */
+export function trialKey(experimentPath: string, trialId: string): string {
+  return `${experimentPath}\u0000${trialId}`;
+}
+
+/** The experiment path a `trialKey` was made from. */
+export function experimentPathOfTrialKey(key: string): string {
+  return key.slice(0, key.indexOf('\u0000'));
+}
+
+/** What a scheduler decided about a trial, as the journal records it and the curves mark it. */
+export type DecisionKind = 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
+
 /**
  * The only legal moves; runtime/tuner/trial_lifecycle.ts enforces them. Finished trials never
  * change: `tunekit extend` and the resume flags for errored trials reopen one through the

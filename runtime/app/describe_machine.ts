@@ -1,6 +1,7 @@
 import { detectHardware } from '../hardware/detect';
 import type { HardwareReport } from '../hardware/report';
-import { formatValue, renderTable } from './format';
+import { formatValue } from '../../protocol/format';
+import { renderTable } from './format';
 
 export interface MachineDescription {
   report: HardwareReport;

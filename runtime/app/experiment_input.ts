@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { ExperimentSpec } from '../../protocol/spec';
+import { countByStatus, TRIAL_STATUSES } from '../../protocol/trial';
 import { UserError } from '../errors/user_error';
 import { stopOrphans } from '../tuner/process_identity';
 import { repairExperiment } from '../tuner/experiment_repair';
@@ -40,9 +41,8 @@ export async function resumeInput(experimentPath: string, policy: ErroredPolicy,
   const notes = repaired.map((r) => `resume: ${r}`);
   const stopped = await stopOrphans(replayed.processes, { graceMs: 3000 });
   if (stopped.length) notes.push(`resume: stopped ${stopped.length} worker process(es) left running by the previous run (pids ${stopped.join(', ')})`);
-  const counts = new Map<string, number>();
-  for (const t of replayed.trials) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
-  notes.push(`Resuming ${experimentPath}: ${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  const counts = countByStatus(replayed.trials);
+  notes.push(`Resuming ${experimentPath}: ${TRIAL_STATUSES.filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ')}`);
   // The directory may have been moved or copied since it was written: it is where it is now.
   const base = spec ?? replayed.record.spec;
   const here = { ...base, run_config: { ...base.run_config, storage_path: dirname(experimentPath), name: basename(experimentPath) } };

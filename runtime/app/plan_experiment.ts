@@ -5,7 +5,7 @@ import { loadSpec } from '../spec/load';
 import { machineFor } from '../backends/local_machine';
 import { choosePartition, clusterProblems, gangProblem, gangs } from '../backends/slurm/cluster_fit';
 import { SlurmCommands } from '../backends/slurm/slurm_commands';
-import { formatValue } from './format';
+import { formatValue } from '../../protocol/format';
 import type { PlanRequest } from './requests';
 import { describeRequest, describeSample, plannedTrials } from './trial_requests';
 

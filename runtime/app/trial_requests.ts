@@ -1,7 +1,7 @@
 import type { ResourceAmounts } from '../../protocol/spec';
 import type { TrialRequest } from '../resources/request';
 import type { Suggestion } from '../search/searcher';
-import { formatValue } from './format';
+import { formatValue } from '../../protocol/format';
 
 export { plannedTrials, type PlannedTrialRequest } from '../spec/planned_trials';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ParsedArgs } from '../app/command_line';
-import { formatValue } from '../app/format';
+import { formatValue } from '../../protocol/format';
 import { openExperiment, type ExperimentStart } from '../app/start_experiment';
 import type { TrialRecord } from '../tuner/trial_record';
 import { bestTrial, paramsText, renderStatus } from './status_view';

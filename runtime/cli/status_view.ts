@@ -1,6 +1,7 @@
-import type { TrialStatus } from '../../protocol/trial';
+import { formatDuration, formatValue, shortParamName } from '../../protocol/format';
+import { countByStatus, type TrialStatus } from '../../protocol/trial';
 import type { TrialRecord } from '../tuner/trial_record';
-import { formatDuration, formatValue, renderTable } from '../app/format';
+import { renderTable } from '../app/format';
 
 export interface StatusInput {
   name: string;
@@ -31,7 +32,7 @@ export function bestTrial(trials: TrialRecord[], metric?: string, mode?: 'min' |
 }
 
 export function paramsText(trial: TrialRecord): string {
-  return trial.sampled.map((s) => `${s.path.split('/').pop()}=${formatValue(s.value)}`).join(', ');
+  return trial.sampled.map((s) => `${shortParamName(s.path)}=${formatValue(s.value)}`).join(', ');
 }
 
 function resourceUse(trials: TrialRecord[]): { cpu: number; gpu: number } {
@@ -64,14 +65,13 @@ function trialNote(t: TrialRecord): string {
 /** Ray-console-like status block: counts, resources, best trial, and a collapsing table. */
 export function renderStatus(input: StatusInput): string[] {
   const { trials, metric, mode } = input;
-  const counts = new Map<TrialStatus, number>();
-  for (const t of trials) counts.set(t.status, (counts.get(t.status) ?? 0) + 1);
+  const counts = countByStatus(trials);
   const use = resourceUse(trials);
   const jobs = slurmJobs(trials);
   const lines = [
     `== Tunekit: ${input.name} · running for ${formatDuration(input.elapsedS)} ==`,
     jobs ? `Slurm jobs: ${jobs.running} running, ${jobs.queued} queued` : `Logical resource usage: CPU ${formatValue(use.cpu)}/${input.capacity.CPU}, GPU ${formatValue(use.gpu)}/${input.capacity.gpus.length}`,
-    `Number of trials: ${trials.length} (${STATUS_ORDER.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`).join(', ')})`,
+    `Number of trials: ${trials.length} (${STATUS_ORDER.filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ')})`,
   ];
   const best = bestTrial(trials, metric, mode);
   if (best && metric) {
@@ -79,7 +79,7 @@ export function renderStatus(input: StatusInput): string[] {
   }
   const paramKeys = [...new Set(trials.flatMap((t) => t.sampled.map((s) => s.path)))];
   const metricKeys = metric ? [metric] : [];
-  const header = ['Trial name', 'status', ...paramKeys.map((p) => p.split('/').pop()!), 'iter', 'total time (s)', ...metricKeys, 'note'];
+  const header = ['Trial name', 'status', ...paramKeys.map(shortParamName), 'iter', 'total time (s)', ...metricKeys, 'note'];
   const maxRows = input.maxRows ?? 20;
   const sorted = [...trials].sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || a.index - b.index);
   const shown = sorted.slice(0, maxRows);
@@ -96,8 +96,7 @@ export function renderStatus(input: StatusInput): string[] {
     ];
   });
   lines.push(...renderTable(header, rows));
-  const hidden = new Map<TrialStatus, number>();
-  for (const t of sorted.slice(maxRows)) hidden.set(t.status, (hidden.get(t.status) ?? 0) + 1);
-  if (hidden.size) lines.push(`... ${[...hidden].map(([s, n]) => `${n} more ${s}`).join(', ')}`);
+  const hidden = countByStatus(sorted.slice(maxRows));
+  if (sorted.length > maxRows) lines.push(`... ${STATUS_ORDER.filter((s) => hidden[s]).map((s) => `${hidden[s]} more ${s}`).join(', ')}`);
   return lines;
 }

@@ -3,6 +3,7 @@
  * Schedulers are pure decision makers: they see results and answer; the Tuner acts
  * (stops, pauses, restores from checkpoints) and journals every non-trivial decision.
  */
+import type { DecisionKind } from '../../protocol/trial';
 
 /** What a scheduler may know about a trial. */
 export interface SchedulerTrial {
@@ -40,7 +41,7 @@ export type SchedulerDecision =
 /** A decision worth drawing in the views (journaled as `scheduler_decision`). */
 export interface SchedulerEvent {
   trialId: string;
-  kind: 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
+  kind: DecisionKind;
   reason: string;
   /** e.g. the rung milestone, the cutoff, the donor. */
   detail?: Record<string, unknown>;

@@ -5,17 +5,13 @@
  */
 import type { MetricPoint, StateDelta } from '../../protocol/runtime_api';
 import { STATE_DELTA_INTERVAL_MS } from '../../protocol/runtime_api';
+import { trialKey } from '../../protocol/trial';
 
 export interface DirtySet {
   experiments: Set<string>;
   /** experimentPath → trial ids. */
   trials: Map<string, Set<string>>;
   resources: boolean;
-}
-
-/** Key of a trial's points in StateDelta.points. */
-export function pointsKey(experimentPath: string, trialId: string): string {
-  return `${experimentPath}\u0000${trialId}`;
 }
 
 export interface BatcherOptions {
@@ -60,7 +56,7 @@ export class DeltaBatcher {
   }
 
   addPoint(path: string, trialId: string, point: MetricPoint): void {
-    const key = pointsKey(path, trialId);
+    const key = trialKey(path, trialId);
     let list = this.points.get(key);
     if (!list) this.points.set(key, (list = []));
     list.push(point);

@@ -5,7 +5,7 @@
  */
 import type { CheckpointRefusal, DecisionEvent, RestoreEvent } from '../../protocol/runtime_api';
 import type { ExperimentStatus, JournalEvent } from '../../protocol/journal';
-import type { TrialStatus } from '../../protocol/trial';
+import { countByStatus, type TrialStatus } from '../../protocol/trial';
 import { MEDIAN_STOPPING_DEFAULTS } from '../schedulers/median_stopping';
 import { PBT_DEFAULTS } from '../schedulers/pbt';
 import { ASHA_DEFAULTS } from '../schedulers/rungs';
@@ -59,9 +59,7 @@ export class JournalHistory {
   }
 
   counts(): Record<TrialStatus, number> {
-    const counts: Record<TrialStatus, number> = { PENDING: 0, RUNNING: 0, PAUSED: 0, TERMINATED: 0, ERROR: 0 };
-    for (const t of this.trials.values()) counts[t.status]++;
-    return counts;
+    return countByStatus(this.trials.values());
   }
 
   private trial(id: string): TrialHistory {

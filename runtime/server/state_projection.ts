@@ -14,7 +14,7 @@ import type {
   SlotHolder,
   TrialSummary,
 } from '../../protocol/runtime_api';
-import type { TrialStatus } from '../../protocol/trial';
+import { countByStatus, type TrialStatus } from '../../protocol/trial';
 import type { GpuInfo } from '../hardware/report';
 import type { LedgerSnapshot } from '../resources/ledger';
 import type { TrialRecord } from '../tuner/trial_record';
@@ -71,10 +71,6 @@ export function metricPoint(row: Record<string, unknown>): MetricPoint {
   return { iteration: num(row.training_iteration), timeTotalS: num(row.time_total_s), ts: num(row.timestamp), values: numericMetrics(row) };
 }
 
-export function emptyCounts(): Record<TrialStatus, number> {
-  return { PENDING: 0, RUNNING: 0, PAUSED: 0, TERMINATED: 0, ERROR: 0 };
-}
-
 function bestOf(view: ExperimentView): ExperimentSummary['best'] {
   const { metric, mode } = view;
   if (!metric || !mode) return undefined;
@@ -88,8 +84,7 @@ function bestOf(view: ExperimentView): ExperimentSummary['best'] {
 }
 
 export function projectExperiment(view: ExperimentView): ExperimentSummary {
-  const counts = view.counts ? { ...view.counts } : emptyCounts();
-  if (!view.counts) for (const t of view.trials) counts[t.status]++;
+  const counts = view.counts ? { ...view.counts } : countByStatus(view.trials);
   const summary: ExperimentSummary = {
     path: view.path,
     name: view.name,

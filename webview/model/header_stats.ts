@@ -1,7 +1,8 @@
 /** The header strip: trials per status, elapsed time, logical resource use, current best. */
 import type { DashboardExperiment } from '../../protocol/dashboard_messages';
+import { formatDuration, formatNumber } from '../../protocol/format';
 import type { TrialStatus } from '../../protocol/trial';
-import type { BestScope } from './best_so_far';
+import { BEST_SCOPE_DOC, BEST_SCOPE_LABEL, type BestScope } from './best_so_far';
 import { slotsInUse, type Timeline } from './timeline_lanes';
 
 export interface HeaderStats {
@@ -48,4 +49,34 @@ export function modeFor(metric: string, experiment: DashboardExperiment | undefi
   if (s?.metric === metric && s.mode) return s.mode;
   if (/loss|err|mse|mae|rmse|perplexity/i.test(metric)) return 'min';
   return s?.mode ?? 'max';
+}
+
+/** One item of the header strip: `label` above, `text` (what ticks) beside it. */
+export interface HeaderItem {
+  key: string;
+  label?: string;
+  title?: string;
+  text: string;
+  className: string;
+}
+
+const STATUSES: TrialStatus[] = ['RUNNING', 'PENDING', 'PAUSED', 'TERMINATED', 'ERROR'];
+
+/** The strip's items, in order; `unjudged`: the spec names no metric and the user picked none, so no best is claimed. */
+export function headerItems(stats: HeaderStats, notice: string | undefined, unjudged = false): HeaderItem[] {
+  const use = (held: number, total: number) => `${formatNumber(Math.round(held * 100) / 100)} / ${formatNumber(total)}`;
+  return [
+    { key: 'title', text: stats.name, className: 'title' },
+    { key: 'state', text: stats.state, className: `state state-${stats.state}` },
+    ...STATUSES.filter((s) => stats.counts[s] > 0).map((s) => ({ key: s, label: s.toLowerCase(), text: String(stats.counts[s]), className: `stat status-${s.toLowerCase()}` })),
+    { key: 'elapsed', label: 'elapsed', text: formatDuration(stats.elapsedS), className: 'stat' },
+    { key: 'cpu', label: 'CPU', text: use(stats.use.CPU, stats.capacity.CPU), className: 'stat' },
+    ...(stats.capacity.GPU > 0 ? [{ key: 'gpu', label: 'GPU', text: use(stats.use.GPU, stats.capacity.GPU), className: 'stat' }] : []),
+    ...(stats.best
+      ? [{ key: 'best', label: `best (${BEST_SCOPE_LABEL[stats.best.scope]})`, title: BEST_SCOPE_DOC[stats.best.scope], text: `${stats.best.metric} ${formatNumber(stats.best.value)} (trial ${stats.best.trialId})`, className: 'stat best' }]
+      : unjudged
+        ? [{ key: 'best', label: 'best', title: 'The spec names no tune_config.metric; pick the metric to judge trials by.', text: 'no metric in the spec: pick one above', className: 'stat best' }]
+        : []),
+    ...(notice ? [{ key: 'notice', text: notice, className: 'notice' }] : []),
+  ];
 }

@@ -3,6 +3,7 @@
  * mapping a value to 0..1. A log-scaled space (loguniform and the like) gets a log axis;
  * choice and grid_search get evenly spaced categories.
  */
+import { shortParamName } from '../../protocol/format';
 import type { TrialSummary } from '../../protocol/runtime_api';
 import type { ParamSpace } from '../../protocol/spec';
 
@@ -57,7 +58,7 @@ function numericRange(values: number[]): { min: number; max: number } {
 
 /** The label is the path's last part, unless two params share it. */
 function labels(paths: string[]): Map<string, string> {
-  const last = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  const last = shortParamName;
   const counts = new Map<string, number>();
   for (const p of paths) counts.set(last(p), (counts.get(last(p)) ?? 0) + 1);
   return new Map(paths.map((p) => [p, counts.get(last(p))! > 1 ? p : last(p)]));

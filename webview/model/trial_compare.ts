@@ -1,6 +1,6 @@
 /** Two or more trials side by side: one row per field, optionally only the fields that differ. */
 import type { TrialSummary } from '../../protocol/runtime_api';
-import { formatValue } from './format';
+import { formatValue } from '../../protocol/format';
 import { statusLabel } from './trial_table';
 
 export interface CompareRow {

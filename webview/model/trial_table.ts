@@ -5,7 +5,7 @@
  */
 import type { TrialSummary } from '../../protocol/runtime_api';
 import type { TrialStatus } from '../../protocol/trial';
-import { formatValue } from './format';
+import { formatValue } from '../../protocol/format';
 import { paramValue } from './param_axes';
 
 export interface Column {
@@ -52,6 +52,11 @@ export function tableColumns(paramPaths: readonly string[], metrics: readonly st
     })),
     ...metrics.map((m) => ({ key: `metric:${m}`, label: m, numeric: true, value: (t: TrialSummary) => t.metrics[m] })),
   ];
+}
+
+/** What a cell shows: numbers as every surface spells them (protocol/format.ts), text as it is. */
+export function cellText(value: string | number | undefined): string {
+  return typeof value === 'number' ? formatValue(value) : (value ?? '');
 }
 
 /** One collator for every sort: localeCompare with options builds one per call, a thousand times a sort. */
@@ -120,8 +125,7 @@ export function columnWidths(columns: readonly Column[], sample: readonly TrialS
   return columns.map((c) => {
     let widest = c.label.length + 2;
     for (const t of sample) {
-      const v = c.value(t);
-      const text = typeof v === 'number' ? formatValue(v) : (v ?? '');
+      const text = cellText(c.value(t));
       if (text.length > widest) widest = text.length;
     }
     const limit = c.key === 'id' ? 30 : c.numeric ? 14 : 24;

@@ -1,7 +1,7 @@
 /** Best-so-far over the experiment's wall-clock time: a step each time a trial beats the best. */
 import { BEST_SCOPE_LABEL, type BestPoint, type BestScope } from '../model/best_so_far';
 import { withAlpha } from '../model/color';
-import { formatDuration, formatNumber } from '../model/format';
+import { formatDuration, formatNumber } from '../../protocol/format';
 import type { SelectGesture } from '../model/selection';
 import { baseOptions, Chart } from './charts';
 import { gestureOf } from './gestures';

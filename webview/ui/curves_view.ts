@@ -9,7 +9,7 @@ import type { ChartDataset, TooltipItem } from 'chart.js';
 import type { CurveMarker } from '../model/curve_markers';
 import type { CurvePlan, CurveRole } from '../model/curve_plan';
 import { withAlpha } from '../model/color';
-import { formatNumber } from '../model/format';
+import { formatNumber } from '../../protocol/format';
 import type { SelectGesture } from '../model/selection';
 import type { XAxis } from '../model/series';
 import { PaintedCurves, type LayerLine } from './painted_curves';

@@ -11,7 +11,7 @@ import { bestRun, bestSoFar, bestTrial, lastRun, type BestRun } from '../model/b
 import { toCsv } from '../model/csv_export';
 import { planCurves, SeriesCache } from '../model/curve_plan';
 import { DashboardData } from '../model/dashboard_data';
-import { formatValue } from '../model/format';
+import { formatValue, shortParamName } from '../../protocol/format';
 import { headerStats, modeFor } from '../model/header_stats';
 import { parallelPlan, scatterPoints, type ParallelPlan } from '../model/hparam_plan';
 import { paramValue } from '../model/param_axes';
@@ -235,7 +235,7 @@ export class DashboardApp {
   private describe(trialId: string): string[] {
     const t = this.data.trials.get(trialId);
     if (!t) return [];
-    return [`${t.status.toLowerCase()}${t.stoppedEarly ? ' (stopped early)' : ''}`, ...t.params.map((p) => `${p.path.slice(p.path.lastIndexOf('/') + 1)} = ${formatValue(p.value)}`)];
+    return [`${t.status.toLowerCase()}${t.stoppedEarly ? ' (stopped early)' : ''}`, ...t.params.map((p) => `${shortParamName(p.path)} = ${formatValue(p.value)}`)];
   }
 
   /** A trial's own improvements, rebuilt only when its standing rows, the metric or the mode change. */

@@ -7,7 +7,7 @@
 import type { ChartDataset, Plugin } from 'chart.js';
 import { withAlpha } from '../model/color';
 import { metricColorOn } from '../model/trial_colors';
-import { formatNumber, formatValue } from '../model/format';
+import { formatNumber, formatValue } from '../../protocol/format';
 import type { ParallelPlan } from '../model/hparam_plan';
 import { axisTicks, denormalize, normalize } from '../model/param_axes';
 import type { RangeFilter } from '../model/trial_table';

@@ -1,6 +1,6 @@
 /** One param against the metric, one point per trial; a log axis where the space is log-scaled. */
 import { withAlpha } from '../model/color';
-import { formatNumber } from '../model/format';
+import { formatNumber } from '../../protocol/format';
 import { logTickLabel } from '../model/log_ticks';
 import type { ScatterPoint } from '../model/hparam_plan';
 import type { Axis } from '../model/param_axes';

@@ -5,9 +5,9 @@
  */
 import type { TrialSummary } from '../../protocol/runtime_api';
 import type { TrialStatus } from '../../protocol/trial';
-import { formatValue } from '../model/format';
+import { formatValue } from '../../protocol/format';
 import type { SelectGesture } from '../model/selection';
-import { columnWidths, toggleSort, type Column, type TableQuery } from '../model/trial_table';
+import { cellText, columnWidths, toggleSort, type Column, type TableQuery } from '../model/trial_table';
 import { button, el, setOptions } from './dom';
 import { gestureOf } from './gestures';
 
@@ -160,7 +160,7 @@ export class TableView {
     entry.trial = t;
     this.columns.forEach((c, i) => {
       const v = c.value(t);
-      const text = typeof v === 'number' ? formatValue(v) : (v ?? '');
+      const text = cellText(v);
       const td = entry.cells[i];
       if (!fresh && td.textContent === text) return;
       if (c.key === 'id') td.replaceChildren(entry.swatch, text);

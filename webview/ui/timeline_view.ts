@@ -5,7 +5,7 @@
  */
 import type { ChartDataset, Plugin, ScriptableContext } from 'chart.js';
 import { withAlpha } from '../model/color';
-import { formatDuration } from '../model/format';
+import { formatDuration } from '../../protocol/format';
 import type { SelectGesture } from '../model/selection';
 import type { LaneBar, QueueSpan, RestartGap, Timeline } from '../model/timeline_lanes';
 import { baseOptions, Chart } from './charts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, formatNumber } from '../../../extension/format';
+import { formatDuration, formatNumber } from '../../../protocol/format';
 import { describeRequestError } from '../../../extension/request_errors';
 import { RestartBudget } from '../../../extension/restart_budget';
 import { daemonEnv, runtimeEnv } from '../../../extension/runtime_env';

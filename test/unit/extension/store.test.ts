@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MAX_POINTS_PER_TRIAL, RuntimeStore, trialKey, type StoreChange } from '../../../extension/store';
+import { trialKey } from '../../../protocol/trial';
+import { MAX_POINTS_PER_TRIAL, RuntimeStore, type StoreChange } from '../../../extension/store';
 import { experiment, resources, trial } from './summaries';
 
 const A = '/ws/tunekit_results/a';

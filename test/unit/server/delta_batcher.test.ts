@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StateDelta } from '../../../protocol/runtime_api';
-import { DeltaBatcher, pointsKey, type DirtySet } from '../../../runtime/server/delta_batcher';
+import { trialKey } from '../../../protocol/trial';
+import { DeltaBatcher, type DirtySet } from '../../../runtime/server/delta_batcher';
 
 function collecting(intervalMs = 250) {
   const sent: Array<{ at: number; delta: StateDelta }> = [];
@@ -34,7 +35,7 @@ describe('state delta batching', () => {
     }
     while (Date.now() - started < 600) await sleep(50);
     assert.ok(sent.length >= 1 && sent.length <= 4, `${sent.length} notifications`);
-    const all = sent.flatMap((s) => s.delta.points?.[pointsKey('/exp', 't1')] ?? []);
+    const all = sent.flatMap((s) => s.delta.points?.[trialKey('/exp', 't1')] ?? []);
     assert.equal(all.length, 1250);
     assert.deepEqual(all.map((p) => p.iteration), Array.from({ length: 1250 }, (_, k) => Math.floor(k / 25) * 100 + 1 + (k % 25) * 4));
     const trialIds = new Set(sent.flatMap((s) => s.delta.trials.map((t) => t.id)));
@@ -55,7 +56,7 @@ describe('state delta batching', () => {
     const gaps = sent.slice(1).map((s, k) => s.at - sent[k].at);
     assert.ok(sent.length <= 7, `${sent.length} deltas in 550 ms`);
     assert.ok(gaps.every((g) => g >= 95), `gaps ${gaps.join(', ')}`);
-    assert.equal(sent.flatMap((s) => s.delta.points?.[pointsKey('/exp', 't')] ?? []).length, i);
+    assert.equal(sent.flatMap((s) => s.delta.points?.[trialKey('/exp', 't')] ?? []).length, i);
   });
 
   it('sends only what changed since the last delta', async () => {

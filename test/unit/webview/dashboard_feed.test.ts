@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DashboardFeed, mergeHistory } from '../../../extension/dashboard_feed';
-import { RuntimeStore, trialKey } from '../../../extension/store';
+import { RuntimeStore } from '../../../extension/store';
+import { trialKey } from '../../../protocol/trial';
 import type { ExperimentSummary } from '../../../protocol/runtime_api';
 import { points, trial } from './trials';
 

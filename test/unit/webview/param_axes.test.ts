@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parallelPlan, scatterPoints } from '../../../webview/model/hparam_plan';
 import { axisTicks, normalize, paramAxes, searchedLeaves } from '../../../webview/model/param_axes';
-import { formatNumber } from '../../../webview/model/format';
+import { formatNumber } from '../../../protocol/format';
 import { trial } from './trials';
 
 const space = {
@@ -55,7 +55,7 @@ describe('hyperparameter axes', () => {
 
   it('log axis ticks fall on powers of ten between its ends', () => {
     const ticks = axisTicks({ kind: 'log', min: 1e-4, max: 1e-1 }, formatNumber);
-    assert.deepEqual(ticks.map((t) => t.label), ['1.00e-4', '0.001', '0.01', '0.1']);
+    assert.deepEqual(ticks.map((t) => t.label), ['0.0001', '0.001', '0.01', '0.1']);
     assert.deepEqual(ticks.map((t) => Math.round(t.at * 3)), [0, 1, 2, 3]);
   });
 
