@@ -1,13 +1,12 @@
 /**
  * What the CodeLenses need to know about specs and scripts, read from their text:
  * whether a script uses tunekit, which specs run it, where a spec's results go.
- * Paths follow the runtime's own rules (runtime/spec/defaults.ts), reused, not retold.
+ * Paths follow the runtime's own rules (protocol/spec_rules.ts), reused, not retold.
  */
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
-import { splitCommandLine } from '../runtime/spec/command_line';
-import { DEFAULT_STORAGE_PATH, experimentNameOf } from '../runtime/spec/defaults';
+import { DEFAULT_STORAGE_PATH, experimentNameOf, splitCommandLine } from '../protocol/spec_rules';
 
 export const SPEC_GLOB = '**/*.tune.{yaml,yml,json}';
 

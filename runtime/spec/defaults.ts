@@ -3,7 +3,7 @@
  * the YAML's shape into protocol/spec.ts's ExperimentSpec.
  */
 import { homedir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type {
   AdmissionMode,
   CheckpointConfig,
@@ -17,7 +17,7 @@ import type {
   TrainerSpec,
   TuneConfig,
 } from '../../protocol/spec';
-import { splitCommandLine } from './command_line';
+import { DEFAULT_STORAGE_PATH, experimentNameOf, splitCommandLine } from '../../protocol/spec_rules';
 import { userDefaults, type UserDefaults } from './user_defaults';
 
 /** The spec as written: every key optional but trainer.command, values already schema-checked. */
@@ -52,8 +52,6 @@ export interface RawScalingConfig {
   resources_per_worker?: Partial<ResourceAmounts>;
   trainer_resources?: Partial<ResourceAmounts>;
 }
-
-export const DEFAULT_STORAGE_PATH = './tunekit_results';
 
 /** `file` must be absolute; relative paths in the spec are taken from its directory. */
 export function resolveSpec(raw: RawSpec, file: string, user: UserDefaults = userDefaults()): ExperimentSpec {
@@ -163,12 +161,6 @@ function runConfigWithDefaults(raw: NonNullable<RawSpec['run_config']>, file: st
     },
     checkpoint_config: checkpoint,
   };
-}
-
-/** `quickstart.tune.yaml` names the experiment `quickstart`. */
-export function experimentNameOf(file: string): string {
-  const name = basename(file).replace(/(\.tune)?\.(ya?ml|json)$/i, '');
-  return name === '' || name === '.' || name === '..' ? 'experiment' : name;
 }
 
 function resolvePath(dir: string, path: string): string {

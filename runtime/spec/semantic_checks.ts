@@ -3,7 +3,7 @@
  * values whose allowed shape depends on their size. Every check tolerates data that
  * also broke the schema, since both kinds of problem are reported together.
  */
-import { splitCommandLine } from './command_line';
+import { splitCommandLine } from '../../protocol/spec_rules';
 import type { PathProblem, SpecPath } from './positions';
 import { pathText } from './wording';
 

@@ -17,8 +17,6 @@ const LAYERS = ['protocol', 'runtime', 'extension', 'webview'];
 const KNOWN_VIOLATIONS = new Set([
   'extension/experiment_record_reader.ts -> runtime/hardware/capacity.ts', // issue 13 §3
   'extension/experiment_record_reader.ts -> runtime/server/journal_tail.ts', // issue 13 §3
-  'extension/spec_discovery.ts -> runtime/spec/command_line.ts', // issue 13 §4: one spelling, in protocol/
-  'extension/spec_discovery.ts -> runtime/spec/defaults.ts', // issue 13 §4: one spelling, in protocol/
 ]);
 
 interface Edge {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { splitCommandLine } from '../../../runtime/spec/command_line';
+import { splitCommandLine } from '../../../protocol/spec_rules';
 
 test('blanks separate words and runs of blanks make no empty words', () => {
   assert.deepEqual(splitCommandLine('  python3   train.py\t--x 1 '), { argv: ['python3', 'train.py', '--x', '1'] });

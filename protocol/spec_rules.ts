@@ -1,3 +1,19 @@
+/**
+ * How a spec is read where the runtime and the editor must agree: a string trainer.command as
+ * argv, the default storage_path, the experiment name a file gives. The runtime resolves specs
+ * with these (runtime/spec/defaults.ts) and the CodeLenses find results with them
+ * (extension/spec_discovery.ts). Plain functions, no node import.
+ */
+
+/** run_config.storage_path when neither the spec nor the `tunekit.storagePath` setting gives one. */
+export const DEFAULT_STORAGE_PATH = './tunekit_results';
+
+/** `quickstart.tune.yaml` names the experiment `quickstart`. */
+export function experimentNameOf(file: string): string {
+  const name = (file.split(/[\\/]/).pop() ?? '').replace(/(\.tune)?\.(ya?ml|json)$/i, '');
+  return name === '' || name === '.' || name === '..' ? 'experiment' : name;
+}
+
 export type SplitCommand = { argv: string[] } | { error: string };
 
 /**
