@@ -82,7 +82,18 @@ export async function runSlurmBench(ctx: BenchContext, params: SlurmBenchParams)
     }
     const labDir = join(ctx.scratch, 'lab');
     env = { ...env, LAB: labDir, NODES: '2', GPUS: '2', CPUS: '2', SLURM_CONF: join(labDir, 'etc', 'slurm.conf') };
-    execFileSync('bash', [lab, 'start'], { env, stdio: 'ignore' });
+    const lock = join(process.env.TMPDIR ?? '/tmp', 'tunekit-slurm-test-lab.lock');
+    if (existsSync(lock)) {
+      section.summary = `Skipped: another test cluster is running (${lock} is held, by the slurm test layer); rerun when it is done.`;
+      return { section, failures: [] };
+    }
+    try {
+      execFileSync('bash', [lab, 'start'], { env, stdio: 'pipe' });
+    } catch (err) {
+      execFileSync('bash', [lab, 'stop'], { env, stdio: 'ignore' });
+      section.summary = `Skipped: the test cluster did not start (${String((err as { stderr?: Buffer }).stderr ?? err).trim().split('\n').pop()}).`;
+      return { section, failures: [] };
+    }
     started = true;
   }
   try {
