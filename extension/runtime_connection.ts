@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient, StreamInfo } from 'vscode-languageclient/node';
-import { RuntimeNotifications, RuntimeRequests, type RequestType, type StateDelta } from '../protocol/runtime_api';
+import { RuntimeNotifications, RuntimeRequests, type NotificationType, type RequestType, type UserMessage } from '../protocol/runtime_api';
 import { connectOrSpawn } from './daemon_launch';
 import type { ConnectionState } from './health';
 import { RestartBudget } from './restart_budget';
@@ -26,7 +26,15 @@ export interface ConnectionDeps {
   openRuntimeLog: () => unknown;
 }
 
-type UserMessage = NonNullable<(typeof RuntimeNotifications.userMessage)['_params']>;
+/** Every request leaves the extension here, typed by its constant in protocol/runtime_api.ts, so no caller casts the answer. */
+function sendRequest<P, R>(client: LanguageClient, type: RequestType<P, R>, params: P): Promise<R> {
+  return client.sendRequest<R>(type.method, params);
+}
+
+/** Every runtime notification arrives here, its handler typed by its constant. */
+function onNotification<P>(client: LanguageClient, type: NotificationType<P>, handler: (params: P) => void): void {
+  client.onNotification(type.method, handler);
+}
 
 const READY_TIMEOUT_MS = 30_000;
 
@@ -95,8 +103,8 @@ export class RuntimeConnection implements vscode.Disposable {
         initializationFailedHandler: () => false,
       },
     );
-    client.onNotification(RuntimeNotifications.stateDelta.method, (delta: StateDelta) => store.apply(delta));
-    client.onNotification(RuntimeNotifications.userMessage.method, (m: UserMessage) => void this.showUserMessage(m));
+    onNotification(client, RuntimeNotifications.stateDelta, (delta) => store.apply(delta));
+    onNotification(client, RuntimeNotifications.userMessage, (m) => void this.showUserMessage(m));
     client.onDidChangeState((e) => {
       if (e.newState === lc.State.Running) void this.onAttached(client);
     });
@@ -132,13 +140,12 @@ export class RuntimeConnection implements vscode.Disposable {
 
   private async onAttached(client: LanguageClient): Promise<void> {
     try {
-      const snapshot = await client.sendRequest(RuntimeRequests.snapshot.method, {});
-      this.deps.store.reset(snapshot as NonNullable<(typeof RuntimeRequests.snapshot)['_result']>);
+      this.deps.store.reset(await sendRequest(client, RuntimeRequests.snapshot, {}));
       this.setState('connected');
       for (const folder of vscode.workspace.workspaceFolders ?? []) {
         if (folder.uri.scheme !== 'file') continue;
-        client.sendRequest(RuntimeRequests.scanResults.method, { folder: folder.uri.fsPath }).then(
-          (r) => this.deps.log.info(`found ${(r as { found: number }).found} experiment(s) under ${folder.uri.fsPath}`),
+        sendRequest(client, RuntimeRequests.scanResults, { folder: folder.uri.fsPath }).then(
+          (r) => this.deps.log.info(`found ${r.found} experiment(s) under ${folder.uri.fsPath}`),
           (e) => this.deps.log.warn(`could not scan ${folder.uri.fsPath} for results: ${firstLine(e)}`),
         );
       }
@@ -182,7 +189,7 @@ export class RuntimeConnection implements vscode.Disposable {
 
   async request<P, R>(type: RequestType<P, R>, params: P): Promise<R> {
     const client = await this.ready();
-    return (await client.sendRequest(type.method, params)) as R;
+    return sendRequest(client, type, params);
   }
 
   /** Detaches. The daemon keeps running: its experiments outlive this window. */

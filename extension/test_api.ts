@@ -1,5 +1,5 @@
 /** What activate() returns: enough for the e2e suite to wait on state instead of sleeping. */
-import type { RuntimeRequests } from '../protocol/runtime_api';
+import type { RequestResult, RuntimeRequests } from '../protocol/runtime_api';
 import type { ExperimentNode } from './experiments_tree';
 import type { ConnectionState, Health } from './health';
 import type { RuntimeStore } from './store';
@@ -17,5 +17,5 @@ export interface TunekitApi {
   experimentRows(node?: ExperimentNode): Array<{ node: ExperimentNode; item: ItemData }>;
   socketPath: string;
   /** The attached daemon's pid and log (runtimeInfo). */
-  runtimeInfo(): Promise<NonNullable<(typeof RuntimeRequests.runtimeInfo)['_result']>>;
+  runtimeInfo(): Promise<RequestResult<typeof RuntimeRequests.runtimeInfo>>;
 }

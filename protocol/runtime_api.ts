@@ -174,6 +174,11 @@ export interface NotificationType<P> {
   readonly _params?: P;
 }
 
+/** What a request constant carries, for code that names it by its constant: `RequestResult<typeof RuntimeRequests.snapshot>`. */
+export type RequestParams<T> = T extends RequestType<infer P, unknown> ? P : never;
+export type RequestResult<T> = T extends RequestType<unknown, infer R> ? R : never;
+export type NotificationParams<T> = T extends NotificationType<infer P> ? P : never;
+
 function request<P, R>(method: string): RequestType<P, R> {
   return { method };
 }
@@ -243,11 +248,18 @@ export interface StateDelta {
   points?: Record<string, MetricPoint[]>;
 }
 
+/** Runtime → extension: one sentence for the user, the params of `RuntimeNotifications.userMessage`. */
+export interface UserMessage {
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  experimentPath?: string;
+}
+
 export const RuntimeNotifications = {
   /** Runtime → extension: batched state changes (the store applies them in order). */
   stateDelta: notification<StateDelta>('tunekit/stateDelta'),
   /** Runtime → extension: a message for the user (one sentence), e.g. an experiment failed. */
-  userMessage: notification<{ severity: 'info' | 'warning' | 'error'; message: string; experimentPath?: string }>('tunekit/userMessage'),
+  userMessage: notification<UserMessage>('tunekit/userMessage'),
 } as const;
 
 /** Batching interval of `stateDelta`, in ms. */

@@ -15,8 +15,8 @@ import {
   StreamMessageWriter,
   TextDocumentSyncKind,
 } from 'vscode-languageserver/node';
-import { RuntimeNotifications, RuntimeRequests, type RequestType, type StateDelta } from '../../protocol/runtime_api';
-import type { ExperimentHost, UserMessage } from './experiment_host';
+import { RuntimeNotifications, RuntimeRequests, type NotificationType, type RequestType, type StateDelta, type UserMessage } from '../../protocol/runtime_api';
+import type { ExperimentHost } from './experiment_host';
 import { userErrorReply } from './error_reply';
 import type { RuntimeLog } from './runtime_log';
 import { fileOfUri, SpecDocuments } from './spec_documents';
@@ -104,8 +104,10 @@ export function openClientSession(options: SessionOptions): void {
   answer(RuntimeRequests.trialHistory, (p) => host.trialHistory(p));
   answer(RuntimeRequests.runtimeInfo, async () => options.info);
 
-  const onDelta = (delta: StateDelta) => void connection.sendNotification(RuntimeNotifications.stateDelta.method, delta).catch(() => undefined);
-  const onMessage = (message: UserMessage) => void connection.sendNotification(RuntimeNotifications.userMessage.method, message).catch(() => undefined);
+  // A notification to a client that went away has nobody to tell; the session ends on its own.
+  const notify = <P>(type: NotificationType<P>, params: P) => void connection.sendNotification(type.method, params).catch(() => undefined);
+  const onDelta = (delta: StateDelta) => notify(RuntimeNotifications.stateDelta, delta);
+  const onMessage = (message: UserMessage) => notify(RuntimeNotifications.userMessage, message);
   host.on('delta', onDelta);
   host.on('message', onMessage);
 

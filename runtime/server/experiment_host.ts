@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { basename, join, resolve } from 'node:path';
-import type { MetricPoint, StateDelta, StateSnapshot } from '../../protocol/runtime_api';
+import type { MetricPoint, StateDelta, StateSnapshot, UserMessage } from '../../protocol/runtime_api';
 import { describeMachine } from '../app/describe_machine';
 import { extendStart } from '../app/extend_trial';
 import { planExperiment } from '../app/plan_experiment';
@@ -26,12 +26,6 @@ import { startHostedRun, type HostedRun, type RunListeners } from './hosted_run'
 import type { RuntimeLog } from './runtime_log';
 import { ResourceView } from './resource_view';
 import { metricPoint, projectExperiment, projectTrial, type ExperimentView } from './state_projection';
-
-export interface UserMessage {
-  severity: 'info' | 'warning' | 'error';
-  message: string;
-  experimentPath?: string;
-}
 
 export interface HostOptions {
   log: RuntimeLog;

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatDuration, formatNumber, formatValue, shortParamName } from '../../../protocol/format';
+import { RuntimeRequests, type RequestParams, type RequestResult } from '../../../protocol/runtime_api';
 import { countByStatus, experimentPathOfTrialKey, trialKey } from '../../../protocol/trial';
 import { renderStatus } from '../../../runtime/cli/status_view';
 import type { TrialRecord } from '../../../runtime/tuner/trial_record';
@@ -67,4 +68,12 @@ test('a learning rate of 0.0005 and 1234.5 s read the same in the CLI status, th
   assert.equal(cellText(lrColumn.value(summary)), '0.0005');
   const stats = { name: 'quickstart', state: 'finished', counts: countByStatus([]), elapsedS: ELAPSED_S, use: { CPU: 0, GPU: 0 }, capacity: { CPU: 4, GPU: 0 } };
   assert.equal(headerItems(stats, undefined).find((i) => i.key === 'elapsed')?.text, '20m35s');
+});
+
+test('a request constant carries its params and its answer, so a caller names the type instead of casting', () => {
+  const params: RequestParams<typeof RuntimeRequests.stopTrial> = { experimentPath: '/exp', trialId: '00001' };
+  const answer: RequestResult<typeof RuntimeRequests.scanResults> = { found: 2 };
+  // @ts-expect-error a field the request does not declare is a type error
+  const wrong: RequestParams<typeof RuntimeRequests.stopTrial> = { experimentPath: '/exp', trial: '00001' };
+  assert.deepEqual([params.trialId, answer.found, wrong.experimentPath], ['00001', 2, '/exp']);
 });
