@@ -5,7 +5,8 @@
  */
 import type { SchedulerSpec, TuneConfig } from '../../protocol/spec';
 import { createRng, hashString } from '../search/rng';
-import { formatValue, resultNumber } from './result_values';
+import { formatNumber } from '../../protocol/format';
+import { resultNumber } from './result_values';
 import { createBrackets, drawBracket, readAshaOptions, rungCutoff, type AshaOptions, type Rung } from './rungs';
 import { readObjective, type Objective } from './scheduler_options';
 import { isArray, openState, sealState, statePart } from './saved_state';
@@ -52,7 +53,7 @@ export class AshaScheduler implements TrialScheduler {
     const value = resultNumber(result, metric);
     if (time === undefined || value === undefined) return { action: 'continue' };
     if (time >= maxT && this.options.stop_last_trials) {
-      const reason = `stopped by ASHA: reached max_t (${timeAttr} ${formatValue(time)} >= ${formatValue(maxT)})`;
+      const reason = `stopped by ASHA: reached max_t (${timeAttr} ${formatNumber(time)} >= ${formatNumber(maxT)})`;
       this.events.push({ trialId: trial.id, kind: 'stop', reason, detail: { max_t: maxT, time } });
       return { action: 'stop', reason };
     }
@@ -67,11 +68,11 @@ export class AshaScheduler implements TrialScheduler {
       cutoff: this.unsigned(judged.cutoff) ?? null,
     };
     if (judged.stop) {
-      const reason = `stopped by ASHA at rung ${formatValue(judged.rung.milestone)}: ${this.comparison(value, judged.cutoff)}`;
+      const reason = `stopped by ASHA at rung ${formatNumber(judged.rung.milestone)}: ${this.comparison(value, judged.cutoff)}`;
       this.events.push({ trialId: trial.id, kind: 'stop', reason, detail });
       return { action: 'stop', reason };
     }
-    const reason = `passed rung ${formatValue(judged.rung.milestone)}: ${this.comparison(value, judged.cutoff)}`;
+    const reason = `passed rung ${formatNumber(judged.rung.milestone)}: ${this.comparison(value, judged.cutoff)}`;
     this.events.push({ trialId: trial.id, kind: 'continue_at_rung', reason, detail });
     return { action: 'continue' };
   }
@@ -146,13 +147,13 @@ export class AshaScheduler implements TrialScheduler {
   /** "val_acc 0.71 < cutoff 0.83", in the metric's own direction. */
   private comparison(value: number, cutoff: number | undefined): string {
     const { metric, mode } = this.options;
-    const shown = `${metric} ${formatValue(value)}`;
+    const shown = `${metric} ${formatNumber(value)}`;
     if (cutoff === undefined) return `${shown}, the first result recorded there`;
     const plain = this.signed(cutoff);
     if (Number.isNaN(value) || Number.isNaN(plain))
-      return `${shown} is not compared with cutoff ${formatValue(plain)} (NaN never stops a trial)`;
+      return `${shown} is not compared with cutoff ${formatNumber(plain)} (NaN never stops a trial)`;
     const worse = this.signed(value) < cutoff;
     const sign = mode === 'max' ? (worse ? '<' : '>=') : worse ? '>' : '<=';
-    return `${shown} ${sign} cutoff ${formatValue(plain)}`;
+    return `${shown} ${sign} cutoff ${formatNumber(plain)}`;
   }
 }

@@ -11,7 +11,8 @@
  */
 import type { SchedulerSpec, TuneConfig } from '../../protocol/spec';
 import { createRng, hashString } from '../search/rng';
-import { formatValue, resultNumber } from './result_values';
+import { formatNumber } from '../../protocol/format';
+import { resultNumber } from './result_values';
 import { restoreRungs, saveRungs } from './rung_state';
 import { createBrackets, drawBracket, readAshaOptions, type AshaOptions, type Rung } from './rungs';
 import { isArray, openState, sealState, statePart } from './saved_state';
@@ -70,13 +71,13 @@ export class AshaPromotionScheduler implements TrialScheduler {
     const rung = this.newRungReached(info, trial.id, time);
     if (rung) rung.recorded.set(trial.id, this.signed(value));
     if (time >= maxT && this.options.stop_last_trials) {
-      const reason = `stopped by ASHA: reached max_t (${timeAttr} ${formatValue(time)} >= ${formatValue(maxT)})`;
+      const reason = `stopped by ASHA: reached max_t (${timeAttr} ${formatNumber(time)} >= ${formatNumber(maxT)})`;
       this.events.push({ trialId: trial.id, kind: 'stop', reason, detail: { max_t: maxT, time } });
       info.finished = true;
       return { action: 'stop', reason };
     }
     if (!rung) return { action: 'continue' };
-    const reason = `paused at rung ${formatValue(rung.milestone)} (${metric} ${formatValue(value)})`;
+    const reason = `paused at rung ${formatNumber(rung.milestone)} (${metric} ${formatNumber(value)})`;
     this.events.push({ trialId: trial.id, kind: 'pause', reason, detail: { rung: rung.milestone, bracket: info.bracket, time, value } });
     return { action: 'pause', reason };
   }
@@ -104,8 +105,8 @@ export class AshaPromotionScheduler implements TrialScheduler {
       this.promoted[bracket][level].add(choice);
       const standing = { rank: ranking.indexOf(choice) + 1, of: ranking.length, top };
       const next =
-        level > 0 ? `rung ${formatValue(this.brackets[bracket][level - 1].milestone)}` : `max_t ${formatValue(this.options.max_t)}`;
-      const reason = `promoted from rung ${formatValue(rung.milestone)} to ${next}: ${this.standingWords(rung, choice, standing)}`;
+        level > 0 ? `rung ${formatNumber(this.brackets[bracket][level - 1].milestone)}` : `max_t ${formatNumber(this.options.max_t)}`;
+      const reason = `promoted from rung ${formatNumber(rung.milestone)} to ${next}: ${this.standingWords(rung, choice, standing)}`;
       this.events.push({ trialId: choice, kind: 'promote', reason, detail: { rung: rung.milestone, bracket, ...standing } });
       return { resume: { id: choice, reason } };
     }
@@ -210,12 +211,12 @@ export class AshaPromotionScheduler implements TrialScheduler {
     const rung = this.brackets[info.bracket][level];
     const ranking = this.ranking(rung);
     const standing = { rank: ranking.indexOf(id) + 1, of: ranking.length, top: Math.floor(ranking.length / this.options.reduction_factor) };
-    return `not promoted from rung ${formatValue(rung.milestone)}: ${this.standingWords(rung, id, standing)}`;
+    return `not promoted from rung ${formatNumber(rung.milestone)}: ${this.standingWords(rung, id, standing)}`;
   }
 
   private standingWords(rung: Rung, id: string, { rank, of, top }: Standing): string {
     const value = this.signed(rung.recorded.get(id)!);
-    return `rank ${rank} of ${of} (${this.options.metric} ${formatValue(value)}), top ${top} promoted`;
+    return `rank ${rank} of ${of} (${this.options.metric} ${formatNumber(value)}), top ${top} promoted`;
   }
 
   private signed(value: number): number {

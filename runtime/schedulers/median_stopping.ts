@@ -10,7 +10,8 @@
  */
 import type { SchedulerSpec, TuneConfig } from '../../protocol/spec';
 import { median } from './nanpercentile';
-import { decodeNumber, encodeNumber, formatValue, resultNumber } from './result_values';
+import { formatNumber } from '../../protocol/format';
+import { decodeNumber, encodeNumber, resultNumber } from './result_values';
 import { isArray, openState, sealState, statePart } from './saved_state';
 import { readObjective, readOptions, requireOption, type Objective } from './scheduler_options';
 import type { ResultContext, SchedulerDecision, SchedulerEvent, SchedulerTrial, TrialScheduler } from './trial_scheduler';
@@ -76,7 +77,7 @@ export class MedianStoppingScheduler implements TrialScheduler {
     if (!worse) return { action: 'continue' };
     this.judged.add(trial.id);
     const sign = this.options.mode === 'max' ? '<' : '>';
-    const words = `at ${timeAttr} ${formatValue(time)}: best ${metric} ${formatValue(best)} ${sign} median ${formatValue(middle)} of ${means.length} other trials' running means`;
+    const words = `at ${timeAttr} ${formatNumber(time)}: best ${metric} ${formatNumber(best)} ${sign} median ${formatNumber(middle)} of ${means.length} other trials' running means`;
     const kind = this.options.hard_stop ? 'stop' : 'pause';
     const reason = `${kind === 'stop' ? 'stopped' : 'paused'} by the median stopping rule ${words}`;
     this.events.push({ trialId: trial.id, kind, reason, detail: { time, best, median: middle, samples: means.length } });
@@ -155,7 +156,7 @@ export class MedianStoppingScheduler implements TrialScheduler {
     const since = time - (this.lastYield.get(id) ?? -Infinity);
     if (!context?.trialsWaiting || !(since > this.options.min_time_slice)) return { action: 'continue' };
     this.lastYield.set(id, time);
-    const reason = `paused so waiting trials can run: only ${samples} other trials reached ${this.options.time_attr} ${formatValue(time)}, the median stopping rule needs ${this.options.min_samples_required}`;
+    const reason = `paused so waiting trials can run: only ${samples} other trials reached ${this.options.time_attr} ${formatNumber(time)}, the median stopping rule needs ${this.options.min_samples_required}`;
     this.events.push({ trialId: id, kind: 'pause', reason, detail: { time, samples } });
     return { action: 'pause', reason };
   }

@@ -10,7 +10,8 @@ import type { SchedulerSpec, TuneConfig } from '../../protocol/spec';
 import { createRng, hashString } from '../search/rng';
 import { explore, fillMissing, parseMutations, type Mutations, type Operations } from './pbt_explore';
 import { restorePbtTrials, savePbtTrials, type PbtTrial } from './pbt_state';
-import { formatValue, resultNumber } from './result_values';
+import { formatNumber } from '../../protocol/format';
+import { resultNumber } from './result_values';
 import { isArray, openState, sealState, statePart } from './saved_state';
 import { readObjective, readOptions, requireOption, type Objective } from './scheduler_options';
 import type { ResultContext, SchedulerDecision, SchedulerEvent, SchedulerTrial, TrialScheduler } from './trial_scheduler';
@@ -137,7 +138,7 @@ export class PbtScheduler implements TrialScheduler {
     const exploit = lower.includes(trial.id) ? this.exploit(trial, state, upper) : undefined;
     if (exploit) return exploit;
     if (!context?.trialsWaiting) return { action: 'continue' };
-    const reason = `paused at ${this.options.time_attr} ${formatValue(time)} so waiting trials of the population can train (PBT takes turns when the population exceeds the resources)`;
+    const reason = `paused at ${this.options.time_attr} ${formatNumber(time)} so waiting trials of the population can train (PBT takes turns when the population exceeds the resources)`;
     this.events.push({ trialId: trial.id, kind: 'pause', reason, detail: { time } });
     return { action: 'pause', reason };
   }
@@ -159,7 +160,7 @@ export class PbtScheduler implements TrialScheduler {
     return {
       resume: {
         id: next.id,
-        reason: `resumed: it has trained least of the paused population (${this.options.time_attr} ${formatValue(trainTime(next))})`,
+        reason: `resumed: it has trained least of the paused population (${this.options.time_attr} ${formatNumber(trainTime(next))})`,
       },
     };
   }
@@ -236,7 +237,7 @@ export class PbtScheduler implements TrialScheduler {
     state.lastPerturbationTime = donor.lastPerturbationTime;
     state.lastTrainTime = donor.lastTrainTime;
     const { metric } = this.options;
-    const score = (t: PbtTrial): string => formatValue(this.options.mode === 'max' ? t.lastScore! : -t.lastScore!);
+    const score = (t: PbtTrial): string => formatNumber(this.options.mode === 'max' ? t.lastScore! : -t.lastScore!);
     const reason = `exploit: cloning ${donorId} (${metric} ${score(donor)}, checkpoint ${donor.checkpoint.name}) into ${trial.id} (${metric} ${score(state)}), config perturbed: ${describeOperations(explored.operations)}`;
     this.events.push({ trialId: trial.id, kind: 'exploit', reason, detail: { ...structuredClone(entry) } });
     return {

@@ -11,12 +11,6 @@ export function resultNumber(result: Record<string, unknown> | undefined, key: s
   return typeof value === 'boolean' ? Number(value) : metricNumber(value);
 }
 
-/** Four significant digits, without trailing zeros: 0.725, 0.71, 1235000, NaN. */
-export function formatValue(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  return String(Number(value.toPrecision(4)));
-}
-
 /** A number for JSON: NaN and the infinities become the strings workers use for them. */
 export function encodeNumber(value: number): number | string {
   return Number.isFinite(value) ? value : String(value);
