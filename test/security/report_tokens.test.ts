@@ -57,7 +57,10 @@ describe('report socket authentication', () => {
       const experimentPath = join(dir, 'tunekit_results', 'tokens');
       const [a, b] = await waitFor(() => {
         const pids = liveWorkerPids(experimentPath);
-        return pids.length === 2 ? pids.map(environOf) : undefined;
+        if (pids.length !== 2) return undefined;
+        // A warm-started worker writes its own variables into its environment block just after the fork.
+        const envs = pids.map(environOf);
+        return envs.every((e) => e.TUNEKIT_REPORT_TOKEN && e.TUNEKIT_REPORT_SOCKET) ? envs : undefined;
       }, 20_000, 'both trials’ workers');
       assert.notEqual(a.TUNEKIT_REPORT_SOCKET, b.TUNEKIT_REPORT_SOCKET);
       assert.notEqual(a.TUNEKIT_REPORT_TOKEN, b.TUNEKIT_REPORT_TOKEN);
