@@ -4,11 +4,11 @@
 // Always kills what it started: code-server's process group and the runtime daemon.
 //   node test/e2e/run.mjs            (npm run test:e2e)
 //   TUNEKIT_E2E_TIMEOUT_S=300  TUNEKIT_E2E_ARTIFACTS=<dir>  TUNEKIT_E2E_CACHE=<tools cache>
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { prepareFolders, runtimeLogs, startCodeServer, stopAll } from './code_server.mjs';
+import { buildSuite as build, makeWorkspace, suiteFile } from './suite_build.mjs';
 import { ensureTools } from './tools.mjs';
 import { openWorkbench } from './workbench.mjs';
 
@@ -16,34 +16,6 @@ const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const timeoutS = Number(process.env.TUNEKIT_E2E_TIMEOUT_S || 300);
 const artifacts = process.env.TUNEKIT_E2E_ARTIFACTS || join(root, 'out', 'e2e', 'artifacts');
 const say = (line) => process.stdout.write(`[e2e] ${line}\n`);
-
-function build(runDir) {
-  const built = spawnSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit', cwd: root });
-  if (built.status !== 0) throw new Error('the build failed');
-  if (!existsSync(join(root, 'dist', 'runtime', 'server.js'))) throw new Error('dist/runtime/server.js is missing: the runtime server was not built');
-  const bundled = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      `require('esbuild').buildSync({ entryPoints: [${JSON.stringify(join(root, 'test/e2e/suite/index.ts'))}], outfile: ${JSON.stringify(suiteFile(runDir))},
-        bundle: true, external: ['vscode'], format: 'cjs', platform: 'node', target: 'node20', sourcemap: 'inline', logLevel: 'warning' })`,
-    ],
-    { stdio: 'inherit', cwd: root },
-  );
-  if (bundled.status !== 0) throw new Error('bundling the e2e suite failed');
-}
-
-/** Outside out/, which any concurrent `npm run build` wipes. */
-function suiteFile(runDir) {
-  return join(runDir, 'suite', 'suite.js');
-}
-
-/** The examples, without results from earlier runs, in a fresh folder. */
-function makeWorkspace(runDir) {
-  const ws = join(runDir, 'workspace');
-  cpSync(join(root, 'examples'), ws, { recursive: true, filter: (src) => !/(^|\/)(tunekit_results|__pycache__)(\/|$)/.test(src) });
-  return ws;
-}
 
 function collectArtifacts(runDir) {
   mkdirSync(artifacts, { recursive: true });
