@@ -5,7 +5,7 @@
  */
 import { BEST_SCOPE_LABEL, type ExperimentSummary, type TrialSummary } from '../protocol/runtime_api';
 import { formatDuration, formatNumber, formatValue, shortParamName } from '../protocol/format';
-import { trialKey, type TrialStatus } from '../protocol/trial';
+import { statusLabel, stoppedByUser, trialKey, type TrialStatus } from '../protocol/trial';
 
 /** Every contextValue the views use; package.json's menus match on these. */
 export const CONTEXT_VALUES = [
@@ -66,7 +66,8 @@ const STATUS_ICONS: Record<TrialStatus, Icon> = {
   ERROR: { id: 'error', color: 'charts.red' },
 };
 
-export function trialIcon(t: Pick<TrialSummary, 'status' | 'stoppedEarly'>): Icon {
+export function trialIcon(t: Pick<TrialSummary, 'status' | 'stoppedEarly' | 'endReason'>): Icon {
+  if (stoppedByUser(t)) return { id: 'debug-stop', color: 'charts.orange' };
   if (t.status === 'TERMINATED' && t.stoppedEarly) return { id: 'stop-circle', color: 'charts.yellow' };
   return STATUS_ICONS[t.status];
 }
@@ -145,7 +146,7 @@ export function trialItem(t: TrialSummary, metric?: string): ItemData {
     description: trialDescription(t, metric),
     tooltip: [
       `${t.name}`,
-      `${t.status}${t.stoppedEarly ? ' (stopped early)' : ''} at iteration ${t.iteration}`,
+      `${statusLabel(t)} at iteration ${t.iteration}`,
       why,
       t.job ? `Slurm job ${t.job.id} (${t.job.name}): ${t.job.state}${t.job.nodes ? ` on ${t.job.nodes}` : ''}` : undefined,
     ]

@@ -24,6 +24,20 @@ export function experimentPathOfTrialKey(key: string): string {
   return key.slice(0, key.indexOf('\u0000'));
 }
 
+/** The end reason of a trial the user stopped (alone, or with its whole experiment). */
+export const USER_STOP_REASON = 'stopped by the user';
+
+/** TERMINATED because the user stopped it: neither a run to completion nor a scheduler's stop (issue 15). */
+export function stoppedByUser(t: { status: TrialStatus; endReason?: string }): boolean {
+  return t.status === 'TERMINATED' && t.endReason === USER_STOP_REASON;
+}
+
+/** A trial's status as the table and tree tooltips spell it: how a TERMINATED trial ended, when not on its own. */
+export function statusLabel(t: { status: TrialStatus; stoppedEarly: boolean; endReason?: string }): string {
+  if (stoppedByUser(t)) return 'TERMINATED (by user)';
+  return t.status === 'TERMINATED' && t.stoppedEarly ? 'TERMINATED (early)' : t.status;
+}
+
 /** What a scheduler decided about a trial, as the journal records it and the curves mark it. */
 export type DecisionKind = 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
 

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { basename, join, resolve } from 'node:path';
 import type { MetricPoint, StateDelta, StateSnapshot, UserMessage } from '../../protocol/runtime_api';
+import { USER_STOP_REASON } from '../../protocol/trial';
 import { describeMachine } from '../app/describe_machine';
 import { extendStart } from '../app/extend_trial';
 import { planExperiment } from '../app/plan_experiment';
@@ -83,12 +84,12 @@ export class ExperimentHost extends EventEmitter {
   }
 
   async stopExperiment(params: { experimentPath: string }): Promise<void> {
-    this.liveRun(params.experimentPath).tuner.stop('stopped by the user');
+    this.liveRun(params.experimentPath).tuner.stop(USER_STOP_REASON);
   }
 
   async stopTrial(params: { experimentPath: string; trialId: string }): Promise<void> {
     const run = this.liveRun(params.experimentPath);
-    if (!run.tuner.stopTrial(params.trialId, 'stopped by the user')) {
+    if (!run.tuner.stopTrial(params.trialId, USER_STOP_REASON)) {
       throw new UserError(`Trial ${params.trialId} is not running or waiting in ${basename(run.path)}.`);
     }
   }

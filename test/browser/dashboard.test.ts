@@ -110,6 +110,20 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('a trial the user stopped has its own mark on the curves and in the table, apart from completed and scheduler-stopped ones', async () => {
+    const messages = fixture('asha');
+    const snapshot = messages.find((m) => m.type === 'snapshot')!;
+    const stopped = snapshot.trials.find((t) => t.id.endsWith('_00003'))!;
+    Object.assign(stopped, { stoppedEarly: false, decisions: [], endReason: 'stopped by the user' });
+    const { page } = await openDashboard(h, messages);
+    const curves = await datasets(page, 'curves');
+    assert.deepEqual(curves.find((d) => d.marker === 'user-stop')!.data.map((p) => [p.trialId, p.x]), [[stopped.id, stopped.iteration]]);
+    assert.equal(curves.find((d) => d.marker === 'stop')!.data.length, 6, 'the other six stops are the scheduler\'s');
+    assert.equal(await page.locator('table.trials tbody tr', { hasText: '_00003' }).locator('td.status-terminated').innerText(), 'TERMINATED (by user)');
+    assert.equal(await page.locator('table.trials tbody tr', { hasText: '_00001' }).locator('td.status-terminated').innerText(), 'TERMINATED');
+    await page.close();
+  });
+
   it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
     const { page } = await openDashboard(h, fixture('asha'));
     // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.

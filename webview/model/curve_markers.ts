@@ -1,16 +1,18 @@
 /**
  * Where to mark a trial's curve: restores from a checkpoint (after a failure, a promotion
- * or a PBT exploit) and early stops by a scheduler, each with the sentence its tooltip shows.
+ * or a PBT exploit), early stops by a scheduler and stops by the user (each its own mark,
+ * issue 15), each with the sentence its tooltip shows.
  */
 import type { PointColumns } from '../../protocol/dashboard_messages';
 import type { TrialSummary } from '../../protocol/runtime_api';
+import { stoppedByUser } from '../../protocol/trial';
 import { valueAt, xColumn, type XAxis } from './series';
 
 export interface CurveMarker {
   x: number;
   y: number;
   trialId: string;
-  kind: 'restore' | 'stop';
+  kind: 'restore' | 'stop' | 'user-stop';
   text: string;
 }
 
@@ -45,10 +47,12 @@ export function curveMarkers(trial: TrialSummary, columns: PointColumns, current
   // A stop sits on the result it was decided on, or waits for it to arrive; a restore from
   // scratch (iteration 0) has no row of its own and sits on the first.
   const place = (iteration: number, kind: CurveMarker['kind'], text: string) => {
-    const row = rowAt(columns, current, iteration, metric, kind === 'restore');
+    const row = rowAt(columns, current, iteration, metric, kind !== 'stop');
     if (row !== undefined) markers.push({ x: xColumn(columns, axis)[row], y: valueAt(columns, metric, row)!, trialId: trial.id, kind, text });
   };
   for (const r of trial.restores) place(r.iteration, 'restore', restoreText(r));
   for (const s of earlyStops(trial)) place(s.iteration, 'stop', s.text);
+  // The user's stop sits on the last result the trial reported before it.
+  if (stoppedByUser(trial)) place(trial.iteration, 'user-stop', `stopped by the user at iteration ${trial.iteration}`);
   return markers;
 }

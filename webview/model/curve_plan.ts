@@ -153,7 +153,7 @@ export function planCurves(input: CurveInput, cache: SeriesCache): CurvePlan {
     bounds.yMin = Math.min(bounds.yMin, b.yMin);
     bounds.yMax = Math.max(bounds.yMax, b.yMax);
     for (const run of series.superseded) superseded.push({ trialId: t.id, points: run });
-    if (t.restores.length || t.decisions.length || t.stoppedEarly) markers.push(...curveMarkers(t, points, cache.split(t.id, points).current, input.metric, input.axis));
+    if (t.restores.length || t.decisions.length || t.stoppedEarly || t.endReason) markers.push(...curveMarkers(t, points, cache.split(t.id, points).current, input.metric, input.axis));
     const role = roleOf(t, input);
     if (series.xs.length === 0) continue;
     if (role === 'other') backgroundIds.push(t);

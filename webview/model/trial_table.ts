@@ -6,6 +6,7 @@
 import type { TrialSummary } from '../../protocol/runtime_api';
 import type { TrialStatus } from '../../protocol/trial';
 import { formatValue } from '../../protocol/format';
+import { statusLabel } from '../../protocol/trial';
 import { paramValue } from './param_axes';
 
 export interface Column {
@@ -31,10 +32,7 @@ export interface TableQuery {
 
 export const DEFAULT_QUERY: TableQuery = { sort: { key: 'id', descending: false }, statuses: [], ranges: [] };
 
-/** TERMINATED trials a scheduler stopped read "TERMINATED (early)". */
-export function statusLabel(t: Pick<TrialSummary, 'status' | 'stoppedEarly'>): string {
-  return t.status === 'TERMINATED' && t.stoppedEarly ? 'TERMINATED (early)' : t.status;
-}
+export { statusLabel } from '../../protocol/trial';
 
 export function tableColumns(paramPaths: readonly string[], metrics: readonly string[], paramLabel: (path: string) => string = (p) => p): Column[] {
   return [

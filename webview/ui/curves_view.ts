@@ -29,6 +29,13 @@ export interface CurvesContext {
 
 type Dataset = ChartDataset<'line', Array<{ x: number; y: number }>> & { trialId?: string; marker?: CurveMarker['kind'] };
 
+/** Each way a curve is marked has its own shape and colour: a user's stop is neither a completion nor a scheduler's stop. */
+const MARKER_LOOKS: Record<CurveMarker['kind'], { label: string; style: 'triangle' | 'crossRot' | 'rect'; color: 'focus' | 'error' | 'warning'; filled: boolean }> = {
+  'restore': { label: 'restored from a checkpoint', style: 'triangle', color: 'focus', filled: false },
+  'stop': { label: 'stopped early', style: 'crossRot', color: 'error', filled: true },
+  'user-stop': { label: 'stopped by the user', style: 'rect', color: 'warning', filled: false },
+};
+
 const ORDER: Record<CurveRole, number> = { best: 1, selected: 2, hovered: 2, running: 3, other: 4 };
 
 export class CurvesView {
@@ -90,20 +97,22 @@ export class CurvesView {
         order: ORDER[line.role],
       });
     });
-    for (const kind of ['restore', 'stop'] as const) {
+    for (const kind of ['restore', 'stop', 'user-stop'] as const) {
       // Sorted by x: with parsing off, chart.js assumes it when finding what is visible.
       const markers = plan.markers.filter((m) => m.kind === kind).sort((a, b) => a.x - b.x);
+      const look = MARKER_LOOKS[kind];
+      const color = p[look.color];
       datasets.push(this.pool.take(`marker:${kind}`, {
-        label: kind === 'restore' ? 'restored from a checkpoint' : 'stopped early',
+        label: look.label,
         marker: kind,
         data: markers,
         showLine: false,
-        pointStyle: kind === 'restore' ? 'triangle' : 'crossRot',
+        pointStyle: look.style,
         pointRadius: 6,
         pointHoverRadius: 8,
         pointBorderWidth: 2,
-        borderColor: kind === 'restore' ? p.focus : p.error,
-        backgroundColor: kind === 'restore' ? withAlpha(p.focus, 0.5) : p.error,
+        borderColor: color,
+        backgroundColor: look.filled ? color : withAlpha(color, 0.5),
         order: 0,
       }));
     }

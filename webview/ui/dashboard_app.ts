@@ -19,7 +19,7 @@ import { RedrawThrottle } from '../model/redraw_throttle';
 import { NO_POINTS } from '../model/series';
 import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
 import { buildTimeline, type Timeline } from '../model/timeline_lanes';
-import { columnKeyOfAxis, filterTrials, tableColumns, tableRows, type TableQuery } from '../model/trial_table';
+import { columnKeyOfAxis, filterTrials, statusLabel, tableColumns, tableRows, type TableQuery } from '../model/trial_table';
 import { restoreUiState, type UiState } from '../model/ui_state';
 import { BestView } from './best_view';
 import { applyDefaults, chartPng } from './charts';
@@ -235,7 +235,7 @@ export class DashboardApp {
   private describe(trialId: string): string[] {
     const t = this.data.trials.get(trialId);
     if (!t) return [];
-    return [`${t.status.toLowerCase()}${t.stoppedEarly ? ' (stopped early)' : ''}`, ...t.params.map((p) => `${shortParamName(p.path)} = ${formatValue(p.value)}`)];
+    return [statusLabel(t).toLowerCase(), ...t.params.map((p) => `${shortParamName(p.path)} = ${formatValue(p.value)}`)];
   }
 
   /** A trial's own improvements, rebuilt only when its standing rows, the metric or the mode change. */

@@ -5,6 +5,7 @@ import {
   experimentItem,
   sectionItems,
   splitTrials,
+  trialIcon,
   trialItem,
   trialSections,
 } from '../../../extension/tree_items';
@@ -152,4 +153,12 @@ test('a worker log row opens its file', () => {
   assert.equal(row.label, 'worker_1.log');
   assert.equal(row.opens, '/r/t/worker_1.log');
   assert.equal(row.contextValue, 'workerLog');
+});
+
+test('a trial the user stopped has its own icon, neither the completed one nor the scheduler-stop one', () => {
+  const user = trialIcon(trial({ status: 'TERMINATED', endReason: 'stopped by the user' }));
+  const completed = trialIcon(trial({ status: 'TERMINATED' }));
+  const early = trialIcon(trial({ status: 'TERMINATED', stoppedEarly: true }));
+  assert.equal(new Set([user.id, completed.id, early.id]).size, 3);
+  assert.match(trialItem(trial({ status: 'TERMINATED', endReason: 'stopped by the user' })).tooltip ?? '', /TERMINATED \(by user\)/);
 });

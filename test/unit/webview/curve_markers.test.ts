@@ -47,4 +47,12 @@ describe('curve markers', () => {
     const [m] = curveMarkers(t, columns([1, 2, 3]), [0, 1, 2], 'loss', 'training_iteration');
     assert.deepEqual([m.x, m.text], [3, 'stopped early: stop criterion loss >= 0.3']);
   });
+
+  it('a trial the user stopped gets its own mark on its last result; one that completed gets none', () => {
+    const rows = columns([1, 2, 3]);
+    const stopped = trial('t4', { iteration: 3, endReason: 'stopped by the user' });
+    const [m] = curveMarkers(stopped, rows, [0, 1, 2], 'loss', 'training_iteration');
+    assert.deepEqual([m.kind, m.x, m.text], ['user-stop', 3, 'stopped by the user at iteration 3']);
+    assert.deepEqual(curveMarkers(trial('t5', { iteration: 3 }), rows, [0, 1, 2], 'loss', 'training_iteration'), []);
+  });
 });

@@ -29,6 +29,11 @@ describe('trial table', () => {
     assert.deepEqual(ids(rows), ['t0', 't1']);
   });
 
+  it('a trial stopped by the user reads TERMINATED (by user), not completed nor stopped early', () => {
+    assert.equal(columns[1].value(trial('t9', { status: 'TERMINATED', endReason: 'stopped by the user' })), 'TERMINATED (by user)');
+    assert.equal(columns[1].value(trial('t9', { status: 'TERMINATED', endReason: 'stop criterion training_iteration >= 3' })), 'TERMINATED');
+  });
+
   it('a trial stopped by a scheduler reads TERMINATED (early)', () => {
     assert.equal(columns[1].value(trials[3]), 'TERMINATED (early)');
   });
