@@ -124,6 +124,23 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('searching for a parameter value keeps only the matching trials in the table and every chart, and is kept on reload', async () => {
+    const messages = fixture('asha');
+    const { page } = await openDashboard(h, messages);
+    await page.locator('input.trial-search').fill('optimizer=sgd');
+    await page.locator('table.trials tbody tr').nth(3).waitFor({ state: 'detached' });
+    const shown = await page.evaluate(() => {
+      const app = (globalThis as unknown as PageWindow).tunekitDashboard;
+      const curveIds = [...app.curves.layer.lines.filter((l) => !l.dashed).map((l) => l.trialId), ...app.curves.chart.data.datasets.filter((d) => d.trialId).map((d) => d.trialId)];
+      return { curves: curveIds.length, scatter: app.scatter.chart.data.datasets.reduce((n, d) => n + d.data.length, 0) };
+    });
+    assert.deepEqual(shown, { curves: 3, scatter: 3 });
+    await openDashboard(h, messages, { page });
+    assert.equal(await page.locator('input.trial-search').inputValue(), 'optimizer=sgd');
+    assert.equal(await page.locator('table.trials tbody tr').count(), 3);
+    await page.close();
+  });
+
   it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
     const { page } = await openDashboard(h, fixture('asha'));
     // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.

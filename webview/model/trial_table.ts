@@ -1,6 +1,6 @@
 /**
  * The trial table as data: its columns (id, status, iteration, each param, each metric),
- * sorting, and filtering by status and by value ranges. The CSV export and the DOM table
+ * sorting, and filtering by status, by value ranges and by a search of names and parameters. The CSV export and the DOM table
  * both read these rows, so what is exported is what is shown.
  */
 import type { TrialSummary } from '../../protocol/runtime_api';
@@ -28,9 +28,11 @@ export interface TableQuery {
   /** Empty: every status. */
   statuses: TrialStatus[];
   ranges: RangeFilter[];
+  /** Words a trial's id, name or a parameter (`lr=0.01`) must each contain; empty: no search. */
+  search: string;
 }
 
-export const DEFAULT_QUERY: TableQuery = { sort: { key: 'id', descending: false }, statuses: [], ranges: [] };
+export const DEFAULT_QUERY: TableQuery = { sort: { key: 'id', descending: false }, statuses: [], ranges: [], search: '' };
 
 export { statusLabel } from '../../protocol/trial';
 
@@ -81,14 +83,32 @@ function passesRanges(t: TrialSummary, ranges: readonly RangeFilter[], columns: 
 
 /** Whether a query narrows the trials at all. */
 export function filtering(query: TableQuery): boolean {
-  return query.statuses.length > 0 || query.ranges.length > 0;
+  return query.statuses.length > 0 || query.ranges.length > 0 || searchWords(query.search).length > 0;
+}
+
+function searchWords(search: string): string[] {
+  return search.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+/** What a search looks in: the trial's id and name, and each parameter as `name=value` (full path and last segment). */
+function searchText(t: TrialSummary): string {
+  const params = t.params.map((p) => `${p.path}=${formatValue(p.value)} ${p.path.split('/').pop()}=${formatValue(p.value)}`);
+  return [t.id, t.name, ...params].join(' ').toLowerCase();
+}
+
+/** Trials whose id, name or parameters contain every word of `search` (issue 15: find a trial by name or parameter). */
+export function matchesSearch(t: TrialSummary, search: string): boolean {
+  const words = searchWords(search);
+  if (!words.length) return true;
+  const text = searchText(t);
+  return words.every((w) => text.includes(w));
 }
 
 /** The trials that pass the query's filters, in their own order: what every chart shows (issue 15). */
 export function filterTrials<T extends TrialSummary>(trials: readonly T[], columns: readonly Column[], query: TableQuery): T[] {
   if (!filtering(query)) return [...trials];
   const statuses = new Set(query.statuses);
-  return trials.filter((t) => (statuses.size === 0 || statuses.has(t.status)) && passesRanges(t, query.ranges, columns));
+  return trials.filter((t) => (statuses.size === 0 || statuses.has(t.status)) && passesRanges(t, query.ranges, columns) && matchesSearch(t, query.search));
 }
 
 /** The table column a parallel-coordinates axis stands for. */

@@ -35,7 +35,7 @@ function readQuery(raw: unknown): TableQuery {
   const ranges: RangeFilter[] = Array.isArray(raw.ranges)
     ? raw.ranges.filter((r): r is Record<string, unknown> => isObject(r) && typeof r.key === 'string').map((r) => ({ key: r.key as string, min: optionalNumber(r.min), max: optionalNumber(r.max) }))
     : [];
-  return { sort, statuses, ranges };
+  return { sort, statuses, ranges, search: typeof raw.search === 'string' ? raw.search : '' };
 }
 
 export function restoreUiState(raw: unknown): UiState {

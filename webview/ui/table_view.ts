@@ -45,6 +45,7 @@ export class TableView {
   private readonly rangeColumn = el('select', { title: 'Column to filter by range' });
   private readonly rangeMin = el('input', { title: 'Minimum (empty: none)' });
   private readonly rangeMax = el('input', { title: 'Maximum (empty: none)' });
+  private readonly search = el('input', { className: 'trial-search', title: 'Find trials by id, name or parameter (e.g. lr=0.01); every chart shows only the matches' });
   private readonly countLabel = el('span', { className: 'muted' });
   private readonly compareButton: HTMLButtonElement;
   private readonly rows = new Map<string, RowEntry>();
@@ -68,9 +69,13 @@ export class TableView {
       this.limit += ROW_PAGE * 5;
       ctx.onQuery(this.query);
     });
+    this.search.type = 'search';
+    this.search.placeholder = 'find trial or param…';
+    this.search.addEventListener('input', () => ctx.onQuery({ ...this.query, search: this.search.value }));
     const addRange = button('Add range', () => this.addRange(), 'Keep only rows whose value lies in this range');
     this.root = el('div', { className: 'table-view' }, [
       el('div', { className: 'table-tools' }, [
+        this.search,
         this.statusBox,
         el('span', { className: 'range-form' }, [this.rangeColumn, this.rangeMin, this.rangeMax, addRange]),
         this.rangeBox,
@@ -90,6 +95,8 @@ export class TableView {
 
   render(columns: Column[], allRows: TrialSummary[], query: TableQuery, selection: ReadonlySet<string>, bestId: string | undefined, total: number): void {
     this.query = query;
+    // Never rewrite the box under the user's typing; a restored query fills it.
+    if (document.activeElement !== this.search && this.search.value !== query.search) this.search.value = query.search;
     this.allOrder = allRows.map((t) => t.id);
     const rows = allRows.slice(0, this.limit);
     const columnsKey = columns.map((c) => `${c.key}\u0001${c.label}`).join('\u0000');

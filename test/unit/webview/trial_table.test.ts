@@ -20,6 +20,17 @@ describe('trial table', () => {
     assert.deepEqual(ids(tableRows(trials, columns, toggleSort(asc, 'metric:loss'))), ['t3', 't0', 't1', 't2']);
   });
 
+  it('a search finds trials by id, by name or by a parameter, each word narrowing, in any case', () => {
+    const named = [...trials.slice(0, 3), trial('t12', { index: 12, name: 'Trainer_t12_special', params: [{ path: 'cfg/opt', value: 'Adam' }] })];
+    const find = (search: string) => ids(tableRows(named, columns, { ...DEFAULT_QUERY, search }));
+    assert.deepEqual(find('t1'), ['t1', 't12']);
+    assert.deepEqual(find('SPECIAL'), ['t12']);
+    assert.deepEqual(find('lr=0.1'), ['t1']);
+    assert.deepEqual(find('cfg/opt=adam'), ['t12']);
+    assert.deepEqual(find('t1 opt=adam'), ['t12']);
+    assert.deepEqual(find('  '), ['t0', 't1', 't2', 't12']);
+  });
+
   it('filters by status', () => {
     assert.deepEqual(ids(tableRows(trials, columns, { ...DEFAULT_QUERY, statuses: ['TERMINATED', 'ERROR'] })), ['t0', 't2', 't3']);
   });

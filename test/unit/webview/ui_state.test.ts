@@ -12,7 +12,7 @@ describe('UI state kept across reloads', () => {
       scope: 'all',
       xAxis: 'time_total_s',
       scatterParam: 'train_loop_config/lr',
-      query: { sort: { key: 'metric:val_acc', descending: true }, statuses: ['RUNNING'], ranges: [{ key: 'iteration', min: 3 }] },
+      query: { sort: { key: 'metric:val_acc', descending: true }, statuses: ['RUNNING'], ranges: [{ key: 'iteration', min: 3 }], search: 'optimizer=adam' },
       selection: ['a', 'b'],
       differencesOnly: false,
     };
