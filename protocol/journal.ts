@@ -73,6 +73,9 @@ export interface TrialPausedEvent extends EventBase {
   reason: string;
 }
 
+/** After a failure: Ray Train restarts the trial's worker group ('trainer'), Ray Tune the whole trial ('tuner'). */
+export type RestoreLevel = 'trainer' | 'tuner';
+
 export interface TrialRestoredEvent extends EventBase {
   type: 'trial_restored';
   trial_id: string;
@@ -81,6 +84,8 @@ export interface TrialRestoredEvent extends EventBase {
   after_failure: boolean;
   /** Failures of this trial so far. */
   failures: number;
+  /** Which restart a failure caused; absent when not after a failure, and in journals older than the field (read it from `reason`). */
+  level?: RestoreLevel;
   /** Why: a promotion, a PBT exploit, a failure. */
   reason?: string;
   /** Where the checkpoint came from when it is another trial's (`<trial dir>/<checkpoint>`, PBT). */
