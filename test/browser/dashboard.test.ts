@@ -141,6 +141,35 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('the curves take a log y axis, TensorBoard smoothing with the raw values faint behind, and another metric or wall time on x', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const curves = () =>
+      page.evaluate(() => {
+        const app = (globalThis as unknown as PageWindow).tunekitDashboard;
+        const c = app.curves.chart;
+        const scales = c.options.scales as unknown as Record<string, { type: string; title: { text: string } }>;
+        const best = c.data.datasets.find((d) => d.trialId && d.borderWidth === 3)!;
+        return { y: scales.y.type, x: scales.x.title.text, raw: app.curves.layer.lines.filter((l) => !l.dashed && !l.trialId).length, best: best.data.map((p) => [p.x as number, p.y as number]) };
+      });
+    const before = await curves();
+    await page.locator('.toolbar select.y-scale').selectOption('log');
+    await page.locator('.toolbar input.smoothing').fill('0.6');
+    const after = await curves();
+    assert.equal(after.y, 'logarithmic');
+    assert.equal(after.raw, 8, 'every trial has its raw line behind its smoothed one');
+    assert.equal(after.best[0][1], before.best[0][1], 'the first point is kept (debiased)');
+    assert.ok(after.best.slice(1).some(([, y], i) => Math.abs(y - before.best[i + 1][1]) > 1e-9), 'later points are smoothed');
+    await page.locator('.toolbar select.x-axis').selectOption('metric:acc');
+    const byAcc = await curves();
+    assert.equal(byAcc.x, 'acc');
+    assert.ok(byAcc.best.every(([x]) => x >= 0 && x <= 1), 'x is the accuracy each row reported');
+    await page.locator('.toolbar select.x-axis').selectOption('wall_time');
+    assert.equal((await curves()).x, 'wall time');
+    await openDashboard(h, fixture('asha'), { page });
+    assert.deepEqual([await page.locator('.toolbar select.y-scale').inputValue(), await page.locator('.toolbar select.x-axis').inputValue()], ['log', 'wall_time']);
+    await page.close();
+  });
+
   it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
     const { page } = await openDashboard(h, fixture('asha'));
     // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.

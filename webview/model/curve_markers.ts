@@ -6,7 +6,7 @@
 import type { PointColumns } from '../../protocol/dashboard_messages';
 import type { TrialSummary } from '../../protocol/runtime_api';
 import { stoppedByUser } from '../../protocol/trial';
-import { valueAt, xColumn, type XAxis } from './series';
+import { valueAt, xAt, xColumn, type XAxis } from './series';
 
 export interface CurveMarker {
   x: number;
@@ -48,7 +48,8 @@ export function curveMarkers(trial: TrialSummary, columns: PointColumns, current
   // scratch (iteration 0) has no row of its own and sits on the first.
   const place = (iteration: number, kind: CurveMarker['kind'], text: string) => {
     const row = rowAt(columns, current, iteration, metric, kind !== 'stop');
-    if (row !== undefined) markers.push({ x: xColumn(columns, axis)[row], y: valueAt(columns, metric, row)!, trialId: trial.id, kind, text });
+    const x = row === undefined ? undefined : xAt(xColumn(columns, axis), row);
+    if (row !== undefined && x !== undefined) markers.push({ x, y: valueAt(columns, metric, row)!, trialId: trial.id, kind, text });
   };
   for (const r of trial.restores) place(r.iteration, 'restore', restoreText(r));
   for (const s of earlyStops(trial)) place(s.iteration, 'stop', s.text);

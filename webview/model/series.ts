@@ -6,7 +6,22 @@
  */
 import type { PointColumns } from '../../protocol/dashboard_messages';
 
-export type XAxis = 'training_iteration' | 'time_total_s';
+/** The curves' x: training_iteration, time_total_s, wall-clock time (the results' timestamps), or any reported metric. */
+export type XAxis = 'training_iteration' | 'time_total_s' | 'wall_time' | `metric:${string}`;
+
+export const FIXED_X_AXES: readonly XAxis[] = ['training_iteration', 'time_total_s', 'wall_time'];
+
+/** A saved x axis read back: anything else is training_iteration. */
+export function readXAxis(raw: unknown): XAxis {
+  if (typeof raw !== 'string') return 'training_iteration';
+  if ((FIXED_X_AXES as readonly string[]).includes(raw)) return raw as XAxis;
+  return raw.startsWith('metric:') && raw.length > 7 ? (raw as XAxis) : 'training_iteration';
+}
+
+/** What the axis title says. */
+export function xAxisLabel(axis: XAxis): string {
+  return axis === 'wall_time' ? 'wall time' : axis.startsWith('metric:') ? axis.slice(7) : axis;
+}
 
 export interface XY {
   x: number;
@@ -36,8 +51,18 @@ export function splitSuperseded(iteration: readonly number[]): SplitRows {
   return { current, superseded };
 }
 
-export function xColumn(columns: PointColumns, axis: XAxis): readonly number[] {
-  return axis === 'training_iteration' ? columns.iteration : columns.timeTotalS;
+/** The x of every row; null (or absent) where a row lacks the metric the axis is. */
+export function xColumn(columns: PointColumns, axis: XAxis): ReadonlyArray<number | null> {
+  if (axis === 'training_iteration') return columns.iteration;
+  if (axis === 'time_total_s') return columns.timeTotalS;
+  if (axis === 'wall_time') return columns.ts;
+  return columns.values[axis.slice(7)] ?? [];
+}
+
+/** Row `row`'s x, when it is a finite number. */
+export function xAt(xs: ReadonlyArray<number | null>, row: number): number | undefined {
+  const v = xs[row];
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
 /** Row `row`'s value of `metric`, when it is a finite number. */
@@ -52,7 +77,8 @@ export function toXY(columns: PointColumns, rows: readonly number[], metric: str
   const out: XY[] = [];
   for (const row of rows) {
     const y = valueAt(columns, metric, row);
-    if (y !== undefined) out.push({ x: xs[row], y });
+    const x = xAt(xs, row);
+    if (y !== undefined && x !== undefined) out.push({ x, y });
   }
   return out;
 }

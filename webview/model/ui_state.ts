@@ -4,7 +4,8 @@
  */
 import type { TrialStatus } from '../../protocol/trial';
 import type { BestScope } from './best_so_far';
-import type { XAxis } from './series';
+import { clampSmoothing } from './curve_smoothing';
+import { readXAxis, type XAxis } from './series';
 import { DEFAULT_QUERY, type RangeFilter, type TableQuery } from './trial_table';
 
 export interface UiState {
@@ -14,6 +15,10 @@ export interface UiState {
   /** Which result of a trial "best" compares (Ray's get_best_result scope). */
   scope: BestScope;
   xAxis: XAxis;
+  /** The learning curves' y axis. */
+  yScale: 'linear' | 'log';
+  /** The curves' EMA weight (TensorBoard's smoothing), 0: off. */
+  smoothing: number;
   /** The param on the scatter's x axis; unset: the first. */
   scatterParam?: string;
   query: TableQuery;
@@ -21,7 +26,7 @@ export interface UiState {
   differencesOnly: boolean;
 }
 
-export const DEFAULT_UI_STATE: UiState = { mode: 'auto', scope: 'last', xAxis: 'training_iteration', query: DEFAULT_QUERY, selection: [], differencesOnly: true };
+export const DEFAULT_UI_STATE: UiState = { mode: 'auto', scope: 'last', xAxis: 'training_iteration', yScale: 'linear', smoothing: 0, query: DEFAULT_QUERY, selection: [], differencesOnly: true };
 
 const STATUSES: readonly TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
 
@@ -44,7 +49,9 @@ export function restoreUiState(raw: unknown): UiState {
     metric: typeof raw.metric === 'string' ? raw.metric : undefined,
     mode: raw.mode === 'min' || raw.mode === 'max' ? raw.mode : 'auto',
     scope: raw.scope === 'all' ? 'all' : 'last',
-    xAxis: raw.xAxis === 'time_total_s' ? 'time_total_s' : 'training_iteration',
+    xAxis: readXAxis(raw.xAxis),
+    yScale: raw.yScale === 'log' ? 'log' : 'linear',
+    smoothing: clampSmoothing(raw.smoothing),
     scatterParam: typeof raw.scatterParam === 'string' ? raw.scatterParam : undefined,
     query: readQuery(raw.query),
     selection: Array.isArray(raw.selection) ? raw.selection.filter((s): s is string => typeof s === 'string') : [],

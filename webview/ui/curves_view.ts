@@ -1,5 +1,6 @@
 /**
- * Learning curves: the chosen metric against training_iteration or time_total_s. The
+ * Learning curves: the chosen metric against training_iteration, time_total_s, wall time or
+ * another metric, on a linear or log y axis, optionally smoothed (raw values faint behind). The
  * emphasised trials (best, selected) are chart.js datasets with tooltips; running trials
  * and the rest are painted under them (see painted_curves.ts), and hovering near one
  * promotes it to a dataset. Markers show restores from checkpoints and early stops, with
@@ -11,7 +12,8 @@ import type { CurvePlan, CurveRole } from '../model/curve_plan';
 import { withAlpha } from '../model/color';
 import { formatNumber } from '../../protocol/format';
 import type { SelectGesture } from '../model/selection';
-import type { XAxis } from '../model/series';
+import { logTickLabel } from '../model/log_ticks';
+import { xAxisLabel, type XAxis } from '../model/series';
 import { PaintedCurves, type LayerLine } from './painted_curves';
 import { DatasetPool } from './dataset_pool';
 import { baseOptions, Chart } from './charts';
@@ -35,6 +37,11 @@ const MARKER_LOOKS: Record<CurveMarker['kind'], { label: string; style: 'triangl
   'stop': { label: 'stopped early', style: 'crossRot', color: 'error', filled: true },
   'user-stop': { label: 'stopped by the user', style: 'rect', color: 'warning', filled: false },
 };
+
+/** A result's timestamp (Unix seconds) as the local time of day. */
+function clockTime(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleTimeString([], { hour12: false });
+}
 
 const ORDER: Record<CurveRole, number> = { best: 1, selected: 2, hovered: 2, running: 3, other: 4 };
 
@@ -69,13 +76,15 @@ export class CurvesView {
     this.chart.update('none');
   }
 
-  render(plan: CurvePlan, metric: string, axis: XAxis, selectionActive: boolean): void {
+  render(plan: CurvePlan, metric: string, axis: XAxis, selectionActive: boolean, yLog = false): void {
     this.metric = metric;
     this.axis = axis;
     const p = this.palette;
     const count = plan.background.length;
     const dim = selectionActive ? 0.12 : count > 200 ? 0.22 : count > 24 ? 0.4 : 0.85;
     const lines: LayerLine[] = [
+      // Raw values behind their smoothed curves, as TensorBoard draws them; not hover targets.
+      ...plan.raw.map((r) => ({ points: r.points, color: this.alpha(this.ctx.colorOf(r.trialId), selectionActive ? 0.08 : 0.2), dashed: false })),
       ...plan.superseded.map((s) => ({ points: s.points, color: this.alpha(this.ctx.colorOf(s.trialId), 0.35), dashed: true })),
       ...plan.background.map((l) => ({ points: l.points, color: this.alpha(this.ctx.colorOf(l.trialId), dim), dashed: false, trialId: l.trialId })),
     ];
@@ -120,8 +129,16 @@ export class CurvesView {
     // Suggested (not fixed) ends: the background layer's curves count, and ticks stay round.
     const b = plan.bounds;
     const scales = this.chart.options.scales!;
-    Object.assign(scales.x!, { suggestedMin: b.xMin, suggestedMax: b.xMax, title: { display: true, text: axis } });
-    Object.assign(scales.y!, { suggestedMin: b.yMin, suggestedMax: b.yMax, title: { display: true, text: metric } });
+    Object.assign(scales.x!, { suggestedMin: b.xMin, suggestedMax: b.xMax, title: { display: true, text: xAxisLabel(axis) } });
+    scales.x!.ticks!.callback = axis === 'wall_time' ? (v) => clockTime(Number(v)) : (v) => formatNumber(Number(v));
+    Object.assign(scales.y!, { type: yLog ? 'logarithmic' : 'linear', suggestedMin: b.yMin, suggestedMax: b.yMax, title: { display: true, text: metric } });
+    scales.y!.ticks!.callback = yLog
+      ? function (v) {
+          return logTickLabel(Number(v), this.min, this.max, this.height, 18);
+        }
+      : (v) => formatNumber(Number(v));
+    // A metric on x need not grow with each row, and chart.js's bisection would skip points.
+    this.chart.options.normalized = !axis.startsWith('metric:');
     this.chart.data.datasets = datasets;
     this.chart.update('none');
   }
@@ -186,7 +203,8 @@ export class CurvesView {
     const ds = item.dataset as Dataset;
     if (ds.marker) return (item.raw as CurveMarker).text;
     const p = item.raw as { x: number; y: number };
-    return `${this.metric} ${formatNumber(p.y)} at ${this.axis} ${formatNumber(p.x)}`;
+    const x = this.axis === 'wall_time' ? clockTime(p.x) : formatNumber(p.x);
+    return `${this.metric} ${formatNumber(p.y)} at ${xAxisLabel(this.axis)} ${x}`;
   }
 
   /** The nearest curve wins, whether it is a dataset or in the background layer. */

@@ -263,10 +263,10 @@ export class DashboardApp {
     const metric = this.metric();
     const selection = new Set(this.selection.ids);
     const plan = planCurves(
-      { trials, points: this.data.points, metric, axis: this.ui.xAxis, selection, bestId: this.bestId(metric, trials), hoverId: this.curves.hoverId },
+      { trials, points: this.data.points, metric, axis: this.ui.xAxis, selection, bestId: this.bestId(metric, trials), hoverId: this.curves.hoverId, yLog: this.ui.yScale === 'log', smoothing: this.ui.smoothing },
       this.cache,
     );
-    this.curves.render(plan, metric, this.ui.xAxis, selection.size > 0);
+    this.curves.render(plan, metric, this.ui.xAxis, selection.size > 0, this.ui.yScale === 'log');
   }
 
   private renderFast(): void {

@@ -69,7 +69,7 @@ export class PaintedCurves {
     const y = chart.scales.y;
     if (!area || !x || !y) return;
     if (this.lines.length) {
-      const key = [area.left, area.top, area.right, area.bottom, x.min, x.max, y.min, y.max, chart.canvas.width, chart.canvas.height, this.linesVersion].join();
+      const key = [area.left, area.top, area.right, area.bottom, x.type, x.min, x.max, y.type, y.min, y.max, chart.canvas.width, chart.canvas.height, this.linesVersion].join();
       if (key !== this.key) {
         this.key = key;
         this.paint(chart);

@@ -12,6 +12,31 @@ function experiment(n: number, length = 200): { trials: TrialSummary[]; pts: Map
 }
 
 describe('curve plan', () => {
+  it('on a log y axis, values at or below zero are left out of the curve and its bounds', () => {
+    const pts = new Map([['t0', columns([1, 2, 3], [0, 0.5, 0.25])]]);
+    const plan = planCurves({ trials: [trial('t0')], points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set(), bestId: 't0', yLog: true }, new SeriesCache());
+    assert.deepEqual(plan.foreground[0].points, [{ x: 2, y: 0.5 }, { x: 3, y: 0.25 }]);
+    assert.equal(plan.bounds.yMin, 0.25);
+  });
+
+  it('with smoothing, curves are the EMA and each drawn trial keeps its raw line; without, no raw lines', () => {
+    const pts = new Map([['t0', columns([1, 2, 3], [1, 0, 0])], ['t1', columns([1, 2], [2, 2])]]);
+    const input = { trials: [trial('t0'), trial('t1')], points: pts, metric: 'loss', axis: 'training_iteration' as const, selection: new Set<string>(), bestId: 't0' };
+    const smoothed = planCurves({ ...input, smoothing: 0.5 }, new SeriesCache());
+    assert.deepEqual(smoothed.foreground[0].points.map((p) => Number(p.y.toFixed(4))), [1, 0.3333, 0.1429]);
+    assert.deepEqual(smoothed.raw.map((r) => [r.trialId, r.points.map((p) => p.y)]), [['t0', [1, 0, 0]], ['t1', [2, 2]]]);
+    assert.equal(smoothed.bounds.yMin, 0, 'the bounds hold the raw values too');
+    assert.deepEqual(planCurves(input, new SeriesCache()).raw, []);
+  });
+
+  it('the x axis can be wall time or another reported metric; rows without that metric are left out', () => {
+    const c = columns([1, 2, 3], [0.9, 0.5, 0.4], 5000);
+    c.values.acc = [0.1, null, 0.7];
+    const input = { trials: [trial('t0')], points: new Map([['t0', c]]), metric: 'loss', selection: new Set<string>(), bestId: 't0' };
+    assert.deepEqual(planCurves({ ...input, axis: 'wall_time' }, new SeriesCache()).foreground[0].points.map((p) => p.x), [5000, 5001, 5002]);
+    assert.deepEqual(planCurves({ ...input, axis: 'metric:acc' }, new SeriesCache()).foreground[0].points, [{ x: 0.1, y: 0.9 }, { x: 0.7, y: 0.4 }]);
+  });
+
   it('only emphasised trials are datasets; running trials are live, the rest background', () => {
     const { trials, pts } = experiment(20);
     const plan = planCurves({ trials, points: pts, metric: 'loss', axis: 'training_iteration', selection: new Set(['t18']), bestId: 't19' }, new SeriesCache());
