@@ -84,8 +84,19 @@ test('a burst larger than the buffer limit is written before the interval comes 
   const results = new TrialResults(dir, { flushIntervalMs: 60_000, maxBufferedBytes: 1024 });
   t.after(() => results.close());
   for (let i = 0; i < 100; i++) results.append({ i, pad: 'x'.repeat(50) });
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.equal(resultLines(dir).length, 100);
+  // The interval is a minute away: rows that land within seconds were written by the burst rule.
+  const deadline = Date.now() + 10_000;
+  let lines = 0;
+  while (Date.now() < deadline) {
+    try {
+      lines = resultLines(dir).length;
+    } catch {
+      lines = 0; // not written yet, or a line being written
+    }
+    if (lines === 100) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(lines, 100);
 });
 
 test('results keep flushing on their own, without a flush call', async (t) => {
