@@ -8,15 +8,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type {
-  ExperimentRecord,
-  JournalEvent,
-  TrialCreatedEvent,
-  TrialFinishedEvent,
-  TrialPausedEvent,
-  TrialRestoredEvent,
-  TrialStartedEvent,
-} from '../../protocol/journal';
+import type { ExperimentRecord, TrialCreatedEvent } from '../../protocol/journal';
+import { reduceJournal, type TrialJournal } from '../../protocol/journal_reducer';
 import { compareKeys, getAt } from '../search/config_paths';
 import { planSearch } from '../search/variants';
 import { listCheckpoints } from '../storage/checkpoints';
@@ -77,7 +70,8 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
   };
   const events = await readJournal(join(experimentPath, JOURNAL_FILE)).catch(fail);
   const searchState = await readSearchState(experimentPath).catch(fail);
-  const histories = foldTrialEvents(events);
+  const journal = reduceJournal(events);
+  const histories = journal.createdTrials();
   const trials: TrialRecord[] = [];
   const superseded: ReplayedExperiment['superseded'] = [];
   const processes: ReplayedExperiment['processes'] = [];
@@ -99,9 +93,7 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
   } catch (err) {
     fail(err);
   }
-  const last = events[events.length - 1];
-  const finished = last?.type === 'experiment_finished' && last.status === 'finished';
-  return { record, searchState, trials, processes, finished, superseded };
+  return { record, searchState, trials, processes, finished: journal.finished, superseded };
 }
 
 const READ_CONCURRENCY = 16;
@@ -246,86 +238,8 @@ function applyErroredPolicy(trial: TrialRecord, options: ReplayOptions, supersed
   reopen(trial, { kind: options.restartErrored ? 'restart-errored' : 'resume-errored' });
 }
 
-/** One trial's journal, folded. */
-interface TrialHistory {
-  created: TrialCreatedEvent;
-  /** PBT's latest config, else the created one. */
-  config: Record<string, unknown>;
-  lastStatusEvent?: TrialStartedEvent | TrialPausedEvent | TrialFinishedEvent | TrialRestoredEvent;
-  trainFailures: number;
-  tuneFailures: number;
-  /** Checkpoint name → iteration, from checkpoint_committed. */
-  committed: Map<string, number>;
-  /** PBT clones: checkpoint name → the donor's trial and checkpoint. */
-  clones: Map<string, { donorId: string; donorCheckpoint: string }>;
-  /** Worker groups started since the trial last paused or finished: they may still be running. */
-  liveStarts: Array<{ pids: number[]; startTimes: Array<number | undefined> }>;
-}
-
-/** Histories of the created trials, in index order; events of unknown trials are ignored. */
-function foldTrialEvents(events: readonly JournalEvent[]): TrialHistory[] {
-  const byId = new Map<string, TrialHistory>();
-  for (const event of events) {
-    if (event.type === 'trial_created') {
-      if (!byId.has(event.trial_id)) byId.set(event.trial_id, newHistory(event));
-      continue;
-    }
-    const history = 'trial_id' in event ? byId.get(event.trial_id) : undefined;
-    if (history) foldEvent(history, event);
-  }
-  return [...byId.values()].sort((a, b) => a.created.index - b.created.index);
-}
-
-function newHistory(created: TrialCreatedEvent): TrialHistory {
-  return { created, config: created.config, trainFailures: 0, tuneFailures: 0, committed: new Map(), clones: new Map(), liveStarts: [] };
-}
-
-function foldEvent(history: TrialHistory, event: JournalEvent): void {
-  switch (event.type) {
-    case 'trial_started':
-      history.lastStatusEvent = event;
-      history.liveStarts.push({ pids: event.pids, startTimes: startTimesOf(event) });
-      break;
-    case 'trial_paused':
-    case 'trial_finished':
-      history.lastStatusEvent = event;
-      history.liveStarts = [];
-      break;
-    case 'trial_restored':
-      history.lastStatusEvent = event;
-      if (!event.after_failure) break;
-      // The Tuner's own retries start the trial afresh and reset the worker-group count.
-      if (event.reason?.startsWith('trial restarted')) {
-        history.tuneFailures++;
-        history.trainFailures = 0;
-      } else history.trainFailures++;
-      break;
-    case 'checkpoint_committed':
-      history.committed.set(event.checkpoint_dir_name, event.iteration);
-      break;
-    case 'pbt_exploit':
-      history.config = event.new_config;
-      history.clones.set(event.cloned_as, { donorId: event.donor_id, donorCheckpoint: event.donor_checkpoint });
-      break;
-    // Named, not defaulted: a new event type must be decided here (the lint checks every case is).
-    case 'trial_created':
-    case 'trial_submitted':
-    case 'trial_waiting':
-    case 'trial_note':
-    case 'scheduler_decision':
-    case 'results_superseded':
-    case 'checkpoint_deleted':
-    case 'checkpoint_refused':
-    case 'experiment_started':
-    case 'experiment_finished':
-      break;
-  }
-}
-
-/** Older journals have no start times: such workers cannot be told from strangers and are left alone. */
-function startTimesOf(event: TrialStartedEvent): Array<number | undefined> {
-  return event.pids.map((_, rank) => event.pid_start_times?.[rank] ?? undefined);
-}
+/** A created trial's journal, as the one reducer reads it. */
+type TrialHistory = TrialJournal & { created: TrialCreatedEvent };
 
 function findLast<T>(items: readonly T[], predicate: (item: T) => boolean): T | undefined {
   for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return items[i];
