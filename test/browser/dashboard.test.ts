@@ -170,6 +170,23 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('the column chooser hides a column from the table and the CSV, and the choice is kept on reload', async () => {
+    const messages = fixture('asha');
+    const { page } = await openDashboard(h, messages);
+    const headers = () => page.locator('table.trials thead th').allInnerTexts();
+    assert.ok((await headers()).some((t) => t.startsWith('acc')));
+    await page.locator('.column-chooser summary').click();
+    await page.locator('.column-chooser input[data-column="metric:acc"]').uncheck();
+    assert.ok(!(await headers()).some((t) => t.startsWith('acc')), `headers: ${(await headers()).join(', ')}`);
+    await page.locator('button', { hasText: 'Export CSV' }).click();
+    const csv = await page.evaluate(() => (globalThis as unknown as PageWindow).__posted.filter((m) => m.type === 'saveFile').pop() as { data: string });
+    assert.ok(!csv.data.split('\r\n')[0].split(',').includes('acc'), csv.data.split('\r\n')[0]);
+    await openDashboard(h, messages, { page });
+    assert.ok(!(await headers()).some((t) => t.startsWith('acc')));
+    assert.equal(await page.locator('.column-chooser input[data-column="metric:acc"]').isChecked(), false);
+    await page.close();
+  });
+
   it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
     const { page } = await openDashboard(h, fixture('asha'));
     // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.

@@ -54,6 +54,12 @@ export function tableColumns(paramPaths: readonly string[], metrics: readonly st
   ];
 }
 
+/** The columns the table shows: all but the hidden ones; the trial column always shows, so a row can be told apart. */
+export function visibleColumns(columns: readonly Column[], hidden: readonly string[]): Column[] {
+  const off = new Set(hidden);
+  return columns.filter((c) => c.key === 'id' || !off.has(c.key));
+}
+
 /** What a cell shows: numbers as every surface spells them (protocol/format.ts), text as it is. */
 export function cellText(value: string | number | undefined): string {
   return typeof value === 'number' ? formatValue(value) : (value ?? '');

@@ -22,11 +22,13 @@ export interface UiState {
   /** The param on the scatter's x axis; unset: the first. */
   scatterParam?: string;
   query: TableQuery;
+  /** Table columns the user hid (column keys). */
+  hiddenColumns: string[];
   selection: string[];
   differencesOnly: boolean;
 }
 
-export const DEFAULT_UI_STATE: UiState = { mode: 'auto', scope: 'last', xAxis: 'training_iteration', yScale: 'linear', smoothing: 0, query: DEFAULT_QUERY, selection: [], differencesOnly: true };
+export const DEFAULT_UI_STATE: UiState = { mode: 'auto', scope: 'last', xAxis: 'training_iteration', yScale: 'linear', smoothing: 0, query: DEFAULT_QUERY, hiddenColumns: [], selection: [], differencesOnly: true };
 
 const STATUSES: readonly TrialStatus[] = ['PENDING', 'RUNNING', 'PAUSED', 'TERMINATED', 'ERROR'];
 
@@ -54,6 +56,7 @@ export function restoreUiState(raw: unknown): UiState {
     smoothing: clampSmoothing(raw.smoothing),
     scatterParam: typeof raw.scatterParam === 'string' ? raw.scatterParam : undefined,
     query: readQuery(raw.query),
+    hiddenColumns: Array.isArray(raw.hiddenColumns) ? raw.hiddenColumns.filter((s): s is string => typeof s === 'string') : [],
     selection: Array.isArray(raw.selection) ? raw.selection.filter((s): s is string => typeof s === 'string') : [],
     differencesOnly: raw.differencesOnly !== false,
   };

@@ -19,7 +19,7 @@ import { RedrawThrottle } from '../model/redraw_throttle';
 import { NO_POINTS } from '../model/series';
 import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
 import { buildTimeline, type Timeline } from '../model/timeline_lanes';
-import { columnKeyOfAxis, filterTrials, statusLabel, tableColumns, tableRows, type TableQuery } from '../model/trial_table';
+import { columnKeyOfAxis, filterTrials, statusLabel, tableColumns, tableRows, visibleColumns, type TableQuery } from '../model/trial_table';
 import { restoreUiState, type UiState } from '../model/ui_state';
 import { BestView } from './best_view';
 import { applyDefaults, chartPng } from './charts';
@@ -109,6 +109,7 @@ export class DashboardApp {
       onSelect: select,
       colorOf,
       onExportCsv: () => this.exportCsv(),
+      onHiddenColumns: (hiddenColumns) => this.updateUi({ hiddenColumns }),
       onCompare: () => {
         this.compareOpen = true;
         this.renderSlow();
@@ -290,7 +291,8 @@ export class DashboardApp {
     // Charts first: the table's column labels come from the parameter axes they build.
     this.renderCharts(experiment, trials, metric, selection, bestId);
     const columns = this.columns();
-    this.table.render(columns, tableRows(trials, columns, this.ui.query), this.ui.query, selection, bestId, trials.length);
+    const shownColumns = visibleColumns(columns, this.ui.hiddenColumns);
+    this.table.render(shownColumns, tableRows(trials, columns, this.ui.query), this.ui.query, selection, bestId, trials.length, columns, this.ui.hiddenColumns);
     const compared = this.selection.ids.map((id) => this.data.trials.get(id)).filter((t): t is TrialSummary => t !== undefined);
     this.compareCard.hidden = !this.compareOpen || compared.length < 2;
     if (!this.compareCard.hidden) this.compare.render(compared, this.ui.differencesOnly);
@@ -394,7 +396,7 @@ export class DashboardApp {
   private exportCsv(): void {
     const columns = this.columns();
     const rows = tableRows(this.data.trialList(), columns, this.ui.query);
-    this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'csv', suggestedName: `${this.baseName()}-trials.csv`, data: toCsv(columns, rows) });
+    this.host.post({ type: 'saveFile', requestId: this.nextRequest++, kind: 'csv', suggestedName: `${this.baseName()}-trials.csv`, data: toCsv(visibleColumns(columns, this.ui.hiddenColumns), rows) });
   }
 
   private exportPng(name: string, canvas: HTMLCanvasElement): void {

@@ -22,6 +22,8 @@ export interface TableContext {
   colorOf(trialId: string): string;
   onExportCsv(): void;
   onCompare(): void;
+  /** The user hid or showed columns (their keys). */
+  onHiddenColumns(hidden: string[]): void;
 }
 
 interface RowEntry {
@@ -47,6 +49,9 @@ export class TableView {
   private readonly rangeMax = el('input', { title: 'Maximum (empty: none)' });
   private readonly search = el('input', { className: 'trial-search', title: 'Find trials by id, name or parameter (e.g. lr=0.01); every chart shows only the matches' });
   private readonly countLabel = el('span', { className: 'muted' });
+  private readonly chooserList = el('div', { className: 'column-list' });
+  private readonly chooser = el('details', { className: 'column-chooser', title: 'Choose the columns the table shows' }, [el('summary', { text: 'Columns' }), this.chooserList]);
+  private hidden: readonly string[] = [];
   private readonly compareButton: HTMLButtonElement;
   private readonly rows = new Map<string, RowEntry>();
   private columns: Column[] = [];
@@ -81,6 +86,7 @@ export class TableView {
         this.rangeBox,
         el('span', { className: 'spacer' }),
         this.countLabel,
+        this.chooser,
         this.compareButton,
         button('Export CSV', () => ctx.onExportCsv(), 'Save the rows shown as CSV'),
       ]),
@@ -93,7 +99,9 @@ export class TableView {
     return this.allOrder;
   }
 
-  render(columns: Column[], allRows: TrialSummary[], query: TableQuery, selection: ReadonlySet<string>, bestId: string | undefined, total: number): void {
+  /** `all`: every column there is, for the chooser; `columns`: those shown. */
+  render(columns: Column[], allRows: TrialSummary[], query: TableQuery, selection: ReadonlySet<string>, bestId: string | undefined, total: number, all: Column[] = columns, hiddenKeys: readonly string[] = []): void {
+    this.renderChooser(all, hiddenKeys);
     this.query = query;
     // Never rewrite the box under the user's typing; a restored query fills it.
     if (document.activeElement !== this.search && this.search.value !== query.search) this.search.value = query.search;
@@ -150,6 +158,27 @@ export class TableView {
     this.countLabel.textContent = allRows.length === total ? `${total} trials` : `${allRows.length} of ${total} trials`;
     this.compareButton.disabled = selection.size < 2;
     this.compareButton.textContent = selection.size >= 2 ? `Compare ${selection.size}` : 'Compare';
+  }
+
+  private renderChooser(all: readonly Column[], hidden: readonly string[]): void {
+    const key = JSON.stringify([all.map((c) => [c.key, c.label]), hidden]);
+    if (this.chooserList.dataset.key === key) return;
+    this.chooserList.dataset.key = key;
+    this.hidden = hidden;
+    this.chooserList.replaceChildren(
+      ...all
+        .filter((c) => c.key !== 'id')
+        .map((c) => {
+          const box = el('input', { data: { column: c.key } });
+          box.type = 'checkbox';
+          box.checked = !hidden.includes(c.key);
+          box.addEventListener('change', () => {
+            const rest = this.hidden.filter((k) => k !== c.key);
+            this.ctx.onHiddenColumns(box.checked ? rest : [...rest, c.key]);
+          });
+          return el('label', { title: c.key }, [box, ` ${c.label}`]);
+        }),
+    );
   }
 
   private buildRow(t: TrialSummary, columnsKey: string): RowEntry {

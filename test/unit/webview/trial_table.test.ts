@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toCsv } from '../../../webview/model/csv_export';
-import { DEFAULT_QUERY, tableColumns, tableRows, toggleSort } from '../../../webview/model/trial_table';
+import { DEFAULT_QUERY, tableColumns, tableRows, toggleSort, visibleColumns } from '../../../webview/model/trial_table';
 import { trial } from './trials';
 
 const trials = [
@@ -29,6 +29,10 @@ describe('trial table', () => {
     assert.deepEqual(find('cfg/opt=adam'), ['t12']);
     assert.deepEqual(find('t1 opt=adam'), ['t12']);
     assert.deepEqual(find('  '), ['t0', 't1', 't2', 't12']);
+  });
+
+  it('hidden columns are left out, in their order, but the trial column always shows', () => {
+    assert.deepEqual(visibleColumns(columns, ['status', 'param:cfg/lr', 'id']).map((c) => c.key), ['id', 'iteration', 'metric:loss']);
   });
 
   it('filters by status', () => {

@@ -15,6 +15,7 @@ describe('UI state kept across reloads', () => {
       smoothing: 0.6,
       scatterParam: 'train_loop_config/lr',
       query: { sort: { key: 'metric:val_acc', descending: true }, statuses: ['RUNNING'], ranges: [{ key: 'iteration', min: 3 }], search: 'optimizer=adam' },
+      hiddenColumns: ['param:train_loop_config/optimizer'],
       selection: ['a', 'b'],
       differencesOnly: false,
     };
