@@ -187,6 +187,38 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('dragging a box on the curves zooms to it without selecting, Shift+drag pans, and a double click shows everything again', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const ranges = () =>
+      page.evaluate(() => {
+        const c = (globalThis as unknown as PageWindow).tunekitDashboard.curves.chart;
+        return { x: [c.scales.x.min, c.scales.x.max], y: [c.scales.y.min, c.scales.y.max] };
+      });
+    const whole = await ranges();
+    const box = (await page.locator('.card.curves canvas').boundingBox())!;
+    const drag = async (from: [number, number], to: [number, number], shift = false) => {
+      if (shift) await page.keyboard.down('Shift');
+      await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 5 });
+      await page.mouse.up();
+      if (shift) await page.keyboard.up('Shift');
+    };
+    await drag([0.4, 0.3], [0.7, 0.6]);
+    const zoomed = await ranges();
+    assert.ok(zoomed.x[0] > whole.x[0] && zoomed.x[1] < whole.x[1], `x ${zoomed.x} inside ${whole.x}`);
+    assert.ok(zoomed.y[0] > whole.y[0] && zoomed.y[1] < whole.y[1], `y ${zoomed.y} inside ${whole.y}`);
+    assert.equal(await page.locator('table.trials tbody tr.selected').count(), 0, 'the drag selected no trial');
+    assert.equal(await page.locator('.card.curves button', { hasText: 'Reset zoom' }).isVisible(), true);
+    await drag([0.5, 0.5], [0.3, 0.5], true);
+    const panned = await ranges();
+    assert.ok(panned.x[0] > zoomed.x[0], 'dragging left shows what lies to the right');
+    assert.ok(Math.abs(panned.x[1] - panned.x[0] - (zoomed.x[1] - zoomed.x[0])) < 1e-6 * (zoomed.x[1] - zoomed.x[0]) + 1e-9, 'a pan keeps the width');
+    await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+    assert.deepEqual(await ranges(), whole);
+    await page.close();
+  });
+
   it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
     const { page } = await openDashboard(h, fixture('asha'));
     // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.

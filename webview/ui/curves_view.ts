@@ -14,6 +14,7 @@ import { formatNumber } from '../../protocol/format';
 import type { SelectGesture } from '../model/selection';
 import { logTickLabel } from '../model/log_ticks';
 import { xAxisLabel, type XAxis } from '../model/series';
+import { panBox, zoomBox, type Drag, type PixelBox } from '../model/curve_zoom';
 import { PaintedCurves, type LayerLine } from './painted_curves';
 import { DatasetPool } from './dataset_pool';
 import { baseOptions, Chart } from './charts';
@@ -54,6 +55,14 @@ export class CurvesView {
   private pendingHover = false;
   private metric = '';
   private axis: XAxis = 'training_iteration';
+  /** The zoomed-in ranges; unset: the whole curves. Forgotten when the axes change. */
+  zoom: { x: { min: number; max: number }; y: { min: number; max: number } } | undefined;
+  private zoomKey = '';
+  private drag: (Drag & { pan: boolean }) | undefined;
+  /** A drag just ended: the click the browser sends after it selects nothing. */
+  private dragged = false;
+  private readonly box = document.createElement('div');
+  readonly resetButton = document.createElement('button');
 
   constructor(
     canvas: HTMLCanvasElement,
@@ -67,6 +76,69 @@ export class CurvesView {
       options: this.options(),
     });
     canvas.addEventListener('mouseleave', () => this.setHover(undefined));
+    this.box.className = 'zoom-box';
+    this.box.hidden = true;
+    canvas.parentElement?.append(this.box);
+    this.resetButton.type = 'button';
+    this.resetButton.textContent = 'Reset zoom';
+    this.resetButton.title = 'Show the whole curves again (or double-click the chart)';
+    this.resetButton.hidden = true;
+    this.resetButton.addEventListener('click', () => this.setZoom(undefined));
+    canvas.addEventListener('dblclick', () => this.setZoom(undefined));
+    canvas.addEventListener('mousedown', (e) => {
+      if (e.button !== 0) return;
+      this.drag = { x0: e.offsetX, y0: e.offsetY, x1: e.offsetX, y1: e.offsetY, pan: e.shiftKey };
+    });
+    canvas.addEventListener('mousemove', (e) => {
+      if (!this.drag) return;
+      Object.assign(this.drag, { x1: e.offsetX, y1: e.offsetY });
+      if (!this.drag.pan) this.showBox(zoomBox(this.drag, this.area()));
+    });
+    window.addEventListener('mouseup', (e) => this.endDrag(e, canvas));
+  }
+
+  private area(): PixelBox {
+    const a = this.chart.chartArea;
+    return { left: a.left, right: a.right, top: a.top, bottom: a.bottom };
+  }
+
+  private showBox(b: PixelBox | undefined): void {
+    this.box.hidden = !b;
+    if (b) Object.assign(this.box.style, { left: `${b.left}px`, top: `${b.top}px`, width: `${b.right - b.left}px`, height: `${b.bottom - b.top}px` });
+  }
+
+  private endDrag(e: MouseEvent, canvas: HTMLCanvasElement): void {
+    const drag = this.drag;
+    this.drag = undefined;
+    this.showBox(undefined);
+    if (!drag) return;
+    const r = canvas.getBoundingClientRect();
+    Object.assign(drag, { x1: e.clientX - r.left, y1: e.clientY - r.top });
+    const area = this.area();
+    const target = drag.pan ? (Math.hypot(drag.x1 - drag.x0, drag.y1 - drag.y0) >= 5 ? panBox(drag, area) : undefined) : zoomBox(drag, area);
+    if (!target) return;
+    this.dragged = true;
+    setTimeout(() => (this.dragged = false), 0);
+    const x = this.chart.scales.x;
+    const y = this.chart.scales.y;
+    const range = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : { min: Math.min(a, b), max: Math.max(a, b) });
+    const xr = range(x.getValueForPixel(target.left), x.getValueForPixel(target.right));
+    const yr = range(y.getValueForPixel(target.bottom), y.getValueForPixel(target.top));
+    if (xr && yr && xr.max > xr.min && yr.max > yr.min) this.setZoom({ x: xr, y: yr });
+  }
+
+  /** Zooms to `zoom` (unset: the whole curves) and redraws. */
+  setZoom(zoom: CurvesView['zoom']): void {
+    this.zoom = zoom;
+    this.applyZoom();
+    this.chart.update('none');
+  }
+
+  private applyZoom(): void {
+    const scales = this.chart.options.scales!;
+    Object.assign(scales.x!, { min: this.zoom?.x.min, max: this.zoom?.x.max });
+    Object.assign(scales.y!, { min: this.zoom?.y.min, max: this.zoom?.y.max });
+    this.resetButton.hidden = !this.zoom;
   }
 
   setPalette(palette: Palette): void {
@@ -139,6 +211,12 @@ export class CurvesView {
       : (v) => formatNumber(Number(v));
     // A metric on x need not grow with each row, and chart.js's bisection would skip points.
     this.chart.options.normalized = !axis.startsWith('metric:');
+    const zoomKey = `${metric}\u0000${axis}\u0000${yLog}`;
+    if (zoomKey !== this.zoomKey) {
+      this.zoomKey = zoomKey;
+      this.zoom = undefined;
+    }
+    this.applyZoom();
     this.chart.data.datasets = datasets;
     this.chart.update('none');
   }
@@ -159,6 +237,7 @@ export class CurvesView {
       },
       onHover: (event, elements) => this.hover(event.x ?? 0, event.y ?? 0, elements),
       onClick: (event, elements) => {
+        if (this.dragged) return;
         const el = elements[0];
         const id = el && this.trialAt(el.datasetIndex, el.index);
         if (id) this.ctx.onSelect(id, gestureOf(event.native as MouseEvent | null));

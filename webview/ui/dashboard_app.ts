@@ -87,6 +87,7 @@ export class DashboardApp {
 
     const pngButton = (name: string, canvas: () => HTMLCanvasElement) => button('PNG', () => this.exportPng(name, canvas()), 'Save this chart as a PNG image');
     const curves = chartCard('Learning curves', 'curves', [pngButton('curves', () => this.curves.chart.canvas)]);
+    curves.root.querySelector('h2')!.title = 'Drag to zoom to a box, Shift+drag to pan, double-click to see everything again';
     const best = chartCard('Best so far', 'best', [pngButton('best', () => this.best.chart.canvas)]);
     const timeline = chartCard('Concurrency slots', 'timeline', [pngButton('slots', () => this.timelineView.chart.canvas)]);
     const parallel = chartCard('Hyperparameters', 'parallel', [pngButton('parallel', () => this.parallel.chart.canvas)]);
@@ -95,6 +96,7 @@ export class DashboardApp {
     const select = (id: string, gesture: SelectGesture) => this.select(id, gesture);
     const colorOf = (id: string) => this.colorOf(id);
     this.curves = new CurvesView(curves.canvas, this.palette, { colorOf, describe: (id) => this.describe(id), onSelect: select, onHover: () => this.renderCurves() });
+    curves.root.querySelector('.card-head')?.insertBefore(this.curves.resetButton, curves.root.querySelector('.card-head')!.lastChild);
     this.best = new BestView(best.canvas, this.palette, select);
     this.timelineView = new TimelineView(timeline.canvas, timeline.box, this.palette, {
       colorOf,
