@@ -1,14 +1,17 @@
 /**
  * What the views draw on a trial's curves and cannot read from its TrialRecord: restores,
- * scheduler decisions and live worker pids, folded from an experiment's journal. Fed the
- * whole journal (browsing) or its new lines as they land (a hosted run); no I/O here.
+ * scheduler decisions and live worker pids, as the one journal reducer reads them, shaped for
+ * the runtime API. Fed the whole journal (browsing) or its new lines as they land (a hosted run); no I/O here.
  */
 import type { CheckpointRefusal, DecisionEvent, RestoreEvent } from '../../protocol/runtime_api';
-import type { ExperimentStatus, JournalEvent } from '../../protocol/journal';
+import type { JournalEvent } from '../../protocol/journal';
+import { JournalReducer, type ExperimentEnd, type RestoreFact } from '../../protocol/journal_reducer';
 import { countByStatus, type TrialStatus } from '../../protocol/trial';
 import { MEDIAN_STOPPING_DEFAULTS } from '../schedulers/median_stopping';
 import { PBT_DEFAULTS } from '../schedulers/pbt';
 import { ASHA_DEFAULTS } from '../schedulers/rungs';
+
+export type { ExperimentEnd };
 
 export interface TrialHistory {
   restores: RestoreEvent[];
@@ -21,19 +24,10 @@ export interface TrialHistory {
   status: TrialStatus;
 }
 
-export interface ExperimentEnd {
-  status: ExperimentStatus;
-  reason?: string;
-  ts: number;
-}
-
 export class JournalHistory {
-  private readonly trials = new Map<string, TrialHistory>();
-  /** `<trial id>/<checkpoint>` → the training_iteration it holds. */
-  private readonly committed = new Map<string, number>();
-  startedAt: number | undefined;
-  /** Unset while the experiment runs (or was interrupted). */
-  end: ExperimentEnd | undefined;
+  private readonly journal = new JournalReducer();
+  /** Each trial's decisions, placed when they land: `iterationOf` answers for that moment, not a later one. */
+  private readonly decisions = new Map<string, DecisionEvent[]>();
 
   /**
    * `timeAttr` is the scheduler's time attribute: decisions carry its value, which is the
@@ -44,90 +38,58 @@ export class JournalHistory {
     private readonly iterationOf: (trialId: string) => number = () => 0,
   ) {}
 
+  get startedAt(): number | undefined {
+    return this.journal.startedAt;
+  }
+
+  /** Unset while the experiment runs (or was interrupted). */
+  get end(): ExperimentEnd | undefined {
+    return this.journal.end;
+  }
+
   /** Folds events in journal order; returns the ids of the trials they touched. */
   apply(events: readonly JournalEvent[]): Set<string> {
     const touched = new Set<string>();
     for (const event of events) {
-      const id = this.applyOne(event);
+      const id = this.journal.applyOne(event);
       if (id) touched.add(id);
+      if (event.type !== 'scheduler_decision') continue;
+      const time = event.detail?.time;
+      const iteration = this.timeAttr === 'training_iteration' && typeof time === 'number' ? time : this.iterationOf(event.trial_id);
+      const list = this.decisions.get(event.trial_id) ?? [];
+      list.push({ ts: event.ts, iteration, kind: event.kind, reason: event.reason });
+      this.decisions.set(event.trial_id, list);
     }
     return touched;
   }
 
   of(trialId: string): TrialHistory | undefined {
-    return this.trials.get(trialId);
+    const t = this.journal.trial(trialId);
+    if (!t) return undefined;
+    const refused = t.refusedCheckpoints.map(({ ts, iteration, reason }) => ({ ts, iteration, reason }));
+    return {
+      restores: t.restores.map(restoreEvent),
+      decisions: this.decisions.get(trialId) ?? [],
+      ...(refused.length ? { refusedCheckpoints: refused } : {}),
+      pids: t.pids,
+      status: t.status,
+    };
   }
 
   counts(): Record<TrialStatus, number> {
-    return countByStatus(this.trials.values());
+    return countByStatus(this.journal.allTrials());
   }
+}
 
-  private trial(id: string): TrialHistory {
-    let history = this.trials.get(id);
-    if (!history) {
-      history = { restores: [], decisions: [], pids: [], status: 'PENDING' };
-      this.trials.set(id, history);
-    }
-    return history;
-  }
-
-  private applyOne(event: JournalEvent): string | undefined {
-    switch (event.type) {
-      case 'experiment_started':
-        this.startedAt ??= event.ts;
-        this.end = undefined;
-        // A resume starts every worker afresh.
-        for (const t of this.trials.values()) t.pids = [];
-        return undefined;
-      case 'experiment_finished':
-        this.end = { status: event.status, reason: event.reason, ts: event.ts };
-        return undefined;
-      case 'trial_created':
-        this.trial(event.trial_id);
-        return event.trial_id;
-      case 'trial_started': {
-        const t = this.trial(event.trial_id);
-        t.pids = [...event.pids];
-        t.status = 'RUNNING';
-        return event.trial_id;
-      }
-      case 'trial_paused':
-      case 'trial_finished': {
-        const t = this.trial(event.trial_id);
-        t.pids = [];
-        t.status = event.type === 'trial_paused' ? 'PAUSED' : event.status;
-        return event.trial_id;
-      }
-      case 'checkpoint_committed':
-        this.committed.set(`${event.trial_id}/${event.checkpoint_dir_name}`, event.iteration);
-        return undefined;
-      case 'trial_restored': {
-        const t = this.trial(event.trial_id);
-        t.pids = [];
-        if (t.status !== 'RUNNING') t.status = 'PENDING';
-        t.restores.push({
-          ts: event.ts,
-          iteration: event.from_checkpoint ? (this.committed.get(`${event.trial_id}/${event.from_checkpoint}`) ?? 0) : 0,
-          fromCheckpoint: event.from_checkpoint,
-          reason: event.reason ?? (event.after_failure ? 'restarted after a failure' : 'restored from a checkpoint'),
-          afterFailure: event.after_failure,
-          source: event.source,
-        });
-        return event.trial_id;
-      }
-      case 'checkpoint_refused':
-        (this.trial(event.trial_id).refusedCheckpoints ??= []).push({ ts: event.ts, iteration: event.iteration, reason: event.reason });
-        return event.trial_id;
-      case 'scheduler_decision': {
-        const time = event.detail?.time;
-        const iteration = this.timeAttr === 'training_iteration' && typeof time === 'number' ? time : this.iterationOf(event.trial_id);
-        this.trial(event.trial_id).decisions.push({ ts: event.ts, iteration, kind: event.kind, reason: event.reason });
-        return event.trial_id;
-      }
-      default:
-        return undefined;
-    }
-  }
+function restoreEvent(r: RestoreFact): RestoreEvent {
+  return {
+    ts: r.ts,
+    iteration: r.iteration,
+    fromCheckpoint: r.fromCheckpoint,
+    reason: r.reason ?? (r.afterFailure ? 'restarted after a failure' : 'restored from a checkpoint'),
+    afterFailure: r.afterFailure,
+    source: r.source,
+  };
 }
 
 /** The scheduler's time attribute as the spec names it, or its type's default (Ray's). */
