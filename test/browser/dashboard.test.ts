@@ -219,6 +219,25 @@ describe('dashboard in a browser', { skip: missing }, () => {
     await page.close();
   });
 
+  it('hyperparameter importance is computed on the recorded run, names its method, and follows the filters', async () => {
+    const { page } = await openDashboard(h, fixture('asha'));
+    const bars = () =>
+      page.evaluate(() => {
+        const c = (globalThis as unknown as PageWindow).tunekitDashboard.importance.chart;
+        return { labels: c.data.labels ?? [], values: c.data.datasets[0].data as unknown as number[] };
+      });
+    const all = await bars();
+    assert.deepEqual([...all.labels].sort(), ['lr', 'optimizer']);
+    assert.ok(Math.abs(all.values.reduce((a, b) => a + b, 0) - 1) < 1e-9, `shares ${all.values} sum to 1`);
+    assert.ok(all.values[0] >= all.values[1], 'highest first');
+    assert.match(await page.locator('.card.importance .importance-method').innerText(), /fANOVA-like[\s\S]*η²[\s\S]*For loss, over 8 trials/);
+    await page.locator('input.trial-search').fill('optimizer=adam');
+    await page.locator('.card.importance .importance-method', { hasText: 'over 5 trials' }).waitFor();
+    const adam = await bars();
+    assert.equal(adam.values[adam.labels.indexOf('optimizer')], 0, 'one optimizer left explains nothing');
+    await page.close();
+  });
+
   it('hovering a painted curve promotes it to a dataset whose tooltip names the trial and its params', async () => {
     const { page } = await openDashboard(h, fixture('asha'));
     // The painted point farthest from every dataset point, so no dataset is nearer to the mouse.

@@ -141,6 +141,7 @@ export interface PageWindow {
     timelineView: { chart: ChartLike };
     parallel: { chart: ChartLike };
     scatter: { chart: ChartLike };
+    importance: { chart: ChartLike };
     data: { pendingHistories: number; trials: Map<string, unknown> };
   };
   sessionStorage: { getItem(key: string): string | null };

@@ -15,6 +15,7 @@ import { formatValue, shortParamName } from '../../protocol/format';
 import { headerStats, modeFor } from '../model/header_stats';
 import { parallelPlan, scatterPoints, type ParallelPlan } from '../model/hparam_plan';
 import { paramValue } from '../model/param_axes';
+import { paramImportance } from '../model/param_importance';
 import { RedrawThrottle } from '../model/redraw_throttle';
 import { NO_POINTS } from '../model/series';
 import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
@@ -28,6 +29,7 @@ import { CurvesView } from './curves_view';
 import { button, chartCard, el, setOptions } from './dom';
 import { HeaderView } from './header_view';
 import type { Host } from './host';
+import { ImportanceView } from './importance_view';
 import { ParallelView } from './parallel_view';
 import { ScatterView } from './scatter_view';
 import { TableView } from './table_view';
@@ -52,6 +54,7 @@ export class DashboardApp {
   readonly timelineView: TimelineView;
   readonly parallel: ParallelView;
   readonly scatter: ScatterView;
+  readonly importance: ImportanceView;
   private readonly header = new HeaderView();
   private readonly table: TableView;
   private readonly compare: CompareView;
@@ -92,6 +95,7 @@ export class DashboardApp {
     const timeline = chartCard('Concurrency slots', 'timeline', [pngButton('slots', () => this.timelineView.chart.canvas)]);
     const parallel = chartCard('Hyperparameters', 'parallel', [pngButton('parallel', () => this.parallel.chart.canvas)]);
     const scatter = chartCard('Parameter vs metric', 'scatter', [this.scatterPicker, pngButton('scatter', () => this.scatter.chart.canvas)]);
+    const importance = chartCard('Hyperparameter importance', 'importance', [pngButton('importance', () => this.importance.chart.canvas)]);
 
     const select = (id: string, gesture: SelectGesture) => this.select(id, gesture);
     const colorOf = (id: string) => this.colorOf(id);
@@ -106,6 +110,8 @@ export class DashboardApp {
     });
     this.parallel = new ParallelView(parallel.canvas, this.palette, { colorOf, onSelect: select, valueOf: (id, key) => this.valueOf(id, key), onBrush: (key, range) => this.brush(key, range) });
     this.scatter = new ScatterView(scatter.canvas, this.palette, { colorOf, onSelect: select });
+    this.importance = new ImportanceView(importance.canvas, this.palette);
+    importance.root.append(this.importance.note);
     this.table = new TableView({
       onQuery: (query) => this.setQuery(query),
       onSelect: select,
@@ -132,7 +138,7 @@ export class DashboardApp {
     root.replaceChildren(
       this.header.root,
       this.toolbar.root,
-      el('main', { className: 'grid' }, [curves.root, best.root, timeline.root, parallel.root, scatter.root, el('section', { className: 'card table-card' }, [this.table.root]), this.compareCard]),
+      el('main', { className: 'grid' }, [curves.root, best.root, timeline.root, parallel.root, scatter.root, importance.root, el('section', { className: 'card table-card' }, [this.table.root]), this.compareCard]),
     );
     document.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.selection.ids.length) this.setSelection(EMPTY_SELECTION);
@@ -333,6 +339,8 @@ export class DashboardApp {
     const axis = params.find((a) => a.key === this.ui.scatterParam) ?? params[0];
     setOptions(this.scatterPicker, params.map((a) => ({ value: a.key, label: a.label })), axis?.key ?? '');
     this.scatter.render(axis, axis ? scatterPoints(axis, shown, metric) : [], metric, selection, bestId);
+    const rated = shown.filter((t) => typeof t.metrics[metric] === 'number').length;
+    this.importance.render(paramImportance(params, shown, metric), metric, rated);
   }
 
   private renderAll(): void {
@@ -381,7 +389,7 @@ export class DashboardApp {
   private setPalette(palette: Palette): void {
     this.palette = palette;
     applyDefaults(palette);
-    for (const view of [this.curves, this.best, this.timelineView, this.parallel, this.scatter]) view.setPalette(palette);
+    for (const view of [this.curves, this.best, this.timelineView, this.parallel, this.scatter, this.importance]) view.setPalette(palette);
     this.renderAll();
   }
 
