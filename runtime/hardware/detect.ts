@@ -107,4 +107,4 @@ async function probe<T>(work: () => Promise<T>, timeoutMs: number): Promise<Prob
 }
 
 // The CLI reads detection and capacity together.
-export { schedulableCapacity } from './capacity';
+export { schedulableCapacity } from '../../protocol/capacity';

@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import type { JournalEvent } from '../../protocol/journal';
-import { isJournalEvent } from '../storage/journal';
+import { parseJournalLines } from '../../protocol/journal_lines';
 
 const CHUNK = 256 * 1024;
 
@@ -38,18 +38,8 @@ export class JournalTail {
     } finally {
       await handle.close();
     }
-    const end = text.lastIndexOf('\n') + 1;
-    this.partial = text.slice(end);
-    const events: JournalEvent[] = [];
-    for (const line of text.slice(0, end).split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const value: unknown = JSON.parse(line);
-        if (isJournalEvent(value)) events.push(value);
-      } catch {
-        // A torn line from a crash, completed by nothing: the reader of record (replay) repairs it.
-      }
-    }
+    const { events, rest } = parseJournalLines(text);
+    this.partial = rest;
     return events;
   }
 }

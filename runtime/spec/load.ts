@@ -5,7 +5,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ExperimentSpec } from '../../protocol/spec';
-import { schedulableCapacity } from '../hardware/capacity';
+import { schedulableCapacity } from '../../protocol/capacity';
 import type { HardwareReport } from '../hardware/report';
 import { resolveSpec, type RawSpec } from './defaults';
 import type { PathProblem } from './positions';

@@ -2,7 +2,8 @@
  * `events.jsonl`: the experiment's lifecycle, one fsync'd line per event, in the order
  * the events were appended. Lifecycle events are rare, so durability per event is cheap.
  */
-import { JOURNAL_EVENT_TYPES, JournalEvent } from '../../protocol/journal';
+import type { JournalEvent } from '../../protocol/journal';
+import { isJournalEvent } from '../../protocol/journal_lines';
 import { AppendOnlyFile } from './append_only_file';
 import { FileSystem, nodeFileSystem } from './file_system';
 import { readJsonLines } from './jsonl';
@@ -10,8 +11,6 @@ import { readJsonLines } from './jsonl';
 type WithOptionalTs<E> = E extends { ts: number } ? Omit<E, 'ts'> & { ts?: number } : never;
 /** An event as callers hand it in; the journal stamps `ts` when it is missing. */
 export type UnstampedJournalEvent = WithOptionalTs<JournalEvent>;
-
-const knownTypes: ReadonlySet<string> = new Set(JOURNAL_EVENT_TYPES);
 
 export class Journal {
   private tail: Promise<unknown> = Promise.resolve();
@@ -51,10 +50,4 @@ export class Journal {
 export async function readJournal(path: string, options: { fs?: FileSystem } = {}): Promise<JournalEvent[]> {
   const records = await readJsonLines(path, options);
   return records.filter(isJournalEvent);
-}
-
-export function isJournalEvent(value: unknown): value is JournalEvent {
-  if (typeof value !== 'object' || value === null) return false;
-  const { type, ts } = value as { type?: unknown; ts?: unknown };
-  return typeof type === 'string' && knownTypes.has(type) && typeof ts === 'number';
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { schedulableCapacity } from '../../../runtime/hardware/capacity';
+import { schedulableCapacity } from '../../../protocol/capacity';
 import type { GpuInfo } from '../../../runtime/hardware/report';
 
 function machine(cpus: number, gpuIndices: number[]): { cpu: { logical: number }; gpus: GpuInfo[] } {

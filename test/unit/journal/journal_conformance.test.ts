@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { JournalEvent } from '../../../protocol/journal';
+import { parseJournalLines } from '../../../protocol/journal_lines';
 import { JournalReducer, reduceJournal, type TrialJournal } from '../../../protocol/journal_reducer';
 import { readJournal } from '../../../runtime/storage/journal';
 
@@ -159,4 +160,15 @@ test('a restore’s level is its field when the journal has it, and read from th
   ]);
   assert.deepEqual(reducer.trial('t')!.restores.map((r) => r.level), ['trainer', 'tuner', 'trainer', 'tuner', undefined]);
   assert.deepEqual([reducer.trial('t')!.trainFailures, reducer.trial('t')!.tuneFailures], [0, 2]);
+});
+
+test('every reader turns lines into events alike: a torn line and a newer version’s type are skipped, a line still being written waits', () => {
+  const created = '{"type":"trial_created","ts":1,"trial_id":"t","trial_name":"t","trial_dir_name":"t","index":0,"config":{}}';
+  const text = `${created}\n{"type":"trial_sta\n{"type":"experiment_archived","ts":2}\n{"type":"trial_finished","ts":3,`;
+  const { events, rest } = parseJournalLines(text);
+  assert.deepEqual(events.map((e) => e.type), ['trial_created']);
+  assert.equal(rest, '{"type":"trial_finished","ts":3,');
+  const more = parseJournalLines(`${rest}"trial_id":"t","status":"TERMINATED","reason":"done"}\n`);
+  assert.deepEqual(more.events.map((e) => e.type), ['trial_finished']);
+  assert.equal(more.rest, '');
 });

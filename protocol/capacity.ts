@@ -1,18 +1,25 @@
 /**
  * What the ledger may hand out: the detected machine, or the spec's `resources` override,
  * which can claim a bigger machine to rehearse a run (`GPU: 4` on a laptop gives devices 0..3).
+ * In protocol/ because the dashboard reads a recorded experiment's capacity by the same rule.
  */
-import type { ExperimentSpec } from '../../protocol/spec';
-import type { SchedulableCapacity } from '../resources/request';
-import type { HardwareReport } from './report';
+import type { ExperimentSpec } from './spec';
 
-export interface MachineCapacity extends SchedulableCapacity {
+/** The machine as the hardware probe (or experiment.json) describes it, as far as capacity goes. */
+export interface MachineFacts {
+  cpu: { logical: number };
+  gpus: Array<{ index: number }>;
+}
+
+export interface MachineCapacity {
+  CPU: number;
+  gpus: number[];
   /** True when some listed GPU index is not a real device of this machine. */
   simulated: boolean;
 }
 
 export function schedulableCapacity(
-  report: Pick<HardwareReport, 'cpu' | 'gpus'>,
+  report: MachineFacts,
   override: ExperimentSpec['resources'] = {},
 ): MachineCapacity {
   const CPU = override.CPU !== undefined && Number.isFinite(override.CPU) ? Math.max(0, override.CPU) : report.cpu.logical;
