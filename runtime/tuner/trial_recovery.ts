@@ -94,6 +94,7 @@ export class TrialRecovery {
       from_checkpoint: context.from_checkpoint ?? undefined,
       after_failure: true,
       failures: context.failures,
+      level: context.level,
       reason: `${context.level === 'trainer' ? 'worker group restarted' : 'trial restarted'} after: ${exit.reason}`,
     });
     this.core.emit('restore', trial, context);

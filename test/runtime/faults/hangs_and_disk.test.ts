@@ -27,6 +27,7 @@ run_config: {name: hang}
       assert.match(trial.end_reason, /did not connect to Tunekit within 1.5 s/);
       const events = readJsonLines(join(JSON.parse(run.stdout).experiment_path, 'events.jsonl'));
       assert.equal(events.filter((e) => e.type === 'trial_restored').length, 1, 'retried once (max_failures: 1)');
+      assert.deepEqual(events.filter((e) => e.type === 'trial_restored').map((e) => e.level), ['trainer'], 'the journal says which restart it was, as a field');
       assert.ok(Date.now() - started < 30_000, 'detected in seconds, not torch’s 30 minutes');
     } finally {
       cleanup();
