@@ -6,6 +6,8 @@
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { TrialSubmittedEvent } from '../../../protocol/journal';
+import { parseJournalLines } from '../../../protocol/journal_lines';
+import { reduceJournal } from '../../../protocol/journal_reducer';
 import { join } from 'node:path';
 import type { DriverToTuner, GroupExit, TrialJob, TrialLaunch, TunerToDriver } from '../../../protocol/driver';
 import type { ExperimentSpec, SlurmBackend } from '../../../protocol/spec';
@@ -361,25 +363,17 @@ function backlog(job: SlurmJob, trial: ReattachCandidate, submittedAt: number): 
   return { until, acked, persisted: trial.iteration - submittedAt, rows: persistedRows(trial.dir) };
 }
 
-/** Each trial's latest submission in the journal (read only). */
+/** Each trial's latest submission in the journal (read only), as the one reducer reads it. */
 function lastSubmissions(journalPath: string): Map<string, TrialSubmittedEvent> {
-  const found = new Map<string, TrialSubmittedEvent>();
   let text = '';
   try {
     text = readFileSync(journalPath, 'utf8');
   } catch {
-    return found;
+    return new Map();
   }
-  for (const line of text.split('\n')) {
-    if (!line.includes('"trial_submitted"')) continue;
-    try {
-      const event = JSON.parse(line) as TrialSubmittedEvent;
-      if (event.type === 'trial_submitted') found.set(event.trial_id, event);
-    } catch {
-      // A torn last line: the submission it began was not completed by that Tuner.
-    }
-  }
-  return found;
+  // A torn last line is a submission that Tuner did not complete: parseJournalLines skips it.
+  const journal = reduceJournal(parseJournalLines(text).events);
+  return new Map(journal.allTrials().flatMap((t) => (t.submission ? [[t.id, t.submission] as const] : [])));
 }
 
 function persistedRows(trialDir: string): Array<Record<string, unknown>> {
