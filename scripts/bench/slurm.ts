@@ -5,7 +5,7 @@
  * slurm-wlm, with which the test cluster (test/slurm/lab.sh) is started and stopped here.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { BenchContext, BenchOutcome } from './bench_context';
 import { formatRatio, formatSeconds } from './benchmarks_markdown';
@@ -57,8 +57,8 @@ async function tunekitFirstResult(ctx: BenchContext, env: NodeJS.ProcessEnv, dir
         if (line) submittedAt = (JSON.parse(line) as { ts: number }).ts;
       }
       if (submittedAt && !firstAt) {
-        const trial = execFileSync('sh', ['-c', `ls -d ${experiment}/TorchTrainer_*/result.json 2>/dev/null | head -1`], { encoding: 'utf8' }).trim();
-        if (trial && statSync(trial).size > 0) firstAt = Date.now() / 1000;
+        const trial = readdirSync(experiment).find((name) => name.startsWith('TorchTrainer_'));
+        if (trial && statSync(join(experiment, trial, 'result.json')).size > 0) firstAt = Date.now() / 1000;
       }
     } catch {
       // Not written yet.

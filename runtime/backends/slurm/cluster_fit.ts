@@ -65,9 +65,8 @@ export function clusterProblems(spec: ExperimentSpec, backend: SlurmBackend, par
 
 /** Why a gang can never run on a partition, or undefined when it fits. */
 export function gangProblem(gang: Gang, backend: SlurmBackend, partition: Partition): string | undefined {
-  if (gang.GPU > 0 && !Number.isInteger(gang.GPU)) {
-    return `trial ${gang.trialId} asks for ${gang.GPU} GPU per worker: on Slurm a worker holds whole GPUs (sharing one needs gres/shard); use 1 or more`;
-  }
+  const fraction = fractionalGpuProblem(gang);
+  if (fraction) return fraction;
   const perNode = Math.ceil(gang.ntasks / backend.nodes);
   const cpus = perNode * Math.max(1, Math.ceil(gang.CPU));
   const gpus = perNode * gang.GPU;
@@ -83,7 +82,16 @@ export function gangProblem(gang: Gang, backend: SlurmBackend, partition: Partit
 export function staticClusterProblems(spec: ExperimentSpec): ClusterProblem[] {
   if (spec.backend?.type !== 'slurm') return [];
   const scaling = typeof spec.param_space.scaling_config === 'object' ? ['param_space', 'scaling_config'] : ['trainer', 'scaling_config'];
-  return gangs(spec)
-    .filter((g) => g.GPU > 0 && !Number.isInteger(g.GPU))
-    .map((g) => ({ path: [...scaling, 'resources_per_worker', 'GPU'], message: gangProblem(g, spec.backend as SlurmBackend, { cpusPerNode: Infinity, gpusPerNode: Infinity } as Partition)! }));
+  const problems: ClusterProblem[] = [];
+  for (const gang of gangs(spec)) {
+    const message = fractionalGpuProblem(gang);
+    if (message) problems.push({ path: [...scaling, 'resources_per_worker', 'GPU'], message });
+  }
+  return problems;
+}
+
+/** Sharing a GPU needs gres/shard, which Tunekit does not request: a worker holds whole GPUs. */
+function fractionalGpuProblem(gang: Gang): string | undefined {
+  if (gang.GPU === 0 || Number.isInteger(gang.GPU)) return undefined;
+  return `trial ${gang.trialId} asks for ${gang.GPU} GPU per worker: on Slurm a worker holds whole GPUs (sharing one needs gres/shard); use 1 or more`;
 }
