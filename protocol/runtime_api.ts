@@ -194,6 +194,14 @@ export interface SpecProblemInfo {
   message: string;
 }
 
+/**
+ * The `data` of a spec diagnostic (server → editor, and back in a codeAction request): the text
+ * that replaces the diagnostic's range when the problem is a near miss ("did you mean").
+ */
+export interface SpecDiagnosticData {
+  replacement?: string;
+}
+
 /** Requests fail with this shape in `data` when the spec is wrong. */
 export interface SpecErrorData {
   kind: 'spec';

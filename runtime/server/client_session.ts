@@ -8,6 +8,7 @@
  */
 import { createConnection, type WatchDog } from 'vscode-languageserver/lib/common/server';
 import {
+  CodeActionKind,
   createProtocolConnection,
   ErrorCodes,
   ResponseError,
@@ -20,7 +21,7 @@ import type { ExperimentHost } from './experiment_host';
 import { userErrorReply } from './error_reply';
 import type { RuntimeLog } from './runtime_log';
 import { fileOfUri, SpecDocuments } from './spec_documents';
-import { flavourOf, offsetAt, specCompletions, specHover } from './spec_language';
+import { flavourOf, offsetAt, specCompletions, specHover, specQuickFixes } from './spec_language';
 
 export interface RuntimeInfo {
   pid: number;
@@ -63,6 +64,7 @@ export function openClientSession(options: SessionOptions): void {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full },
       completionProvider: { triggerCharacters: [' ', '{', ',', '"'] },
       hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'tunekit', version: options.info.version },
   }));
@@ -76,6 +78,9 @@ export function openClientSession(options: SessionOptions): void {
     const text = documents.text(textDocument.uri);
     return text === undefined ? [] : specCompletions(text, offsetAt(text, position), flavourOf(fileOfUri(textDocument.uri)));
   });
+  connection.onCodeAction(({ textDocument, context }) =>
+    documents.text(textDocument.uri) === undefined ? [] : specQuickFixes(textDocument.uri, context.diagnostics),
+  );
   connection.onHover(({ textDocument, position }) => {
     const text = documents.text(textDocument.uri);
     return text === undefined ? null : specHover(text, offsetAt(text, position));

@@ -5,17 +5,20 @@
  */
 import { isMap, parseDocument } from 'yaml';
 import {
+  CodeActionKind,
   CompletionItemKind,
   DiagnosticSeverity,
   InsertTextFormat,
   InsertTextMode,
   MarkupKind,
+  type CodeAction,
   type CompletionItem,
   type Diagnostic,
   type Hover,
   type Position,
   type Range,
 } from 'vscode-languageserver/node';
+import type { SpecDiagnosticData } from '../../protocol/runtime_api';
 import { PRIMITIVE_NAMES, type PrimitiveName } from '../search/domain';
 import { checkSpecText, type CheckOptions } from '../spec/load';
 import { readSpecSchema } from '../spec/schema_file';
@@ -64,7 +67,28 @@ export async function specDiagnostics(text: string, file: string, options: Check
     severity: p.severity === 'warning' ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error,
     source: 'tunekit',
     message: p.message,
+    ...(p.replacement === undefined ? {} : { data: { replacement: p.replacement } satisfies SpecDiagnosticData }),
   }));
+}
+
+/**
+ * The quick fixes for the diagnostics the editor sends back: a "did you mean" carries its
+ * replacement in `data`, so the fix is an edit of the diagnostic's range, not a reading of its words.
+ */
+export function specQuickFixes(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+  return diagnostics.flatMap((diagnostic) => {
+    const replacement = (diagnostic.data as SpecDiagnosticData | undefined)?.replacement;
+    if (diagnostic.source !== 'tunekit' || typeof replacement !== 'string') return [];
+    return [
+      {
+        title: `Change to ${replacement}`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        isPreferred: true,
+        edit: { changes: { [uri]: [{ range: diagnostic.range, newText: replacement }] } },
+      },
+    ];
+  });
 }
 
 let schema: SpecSchema | undefined;

@@ -29,7 +29,7 @@ function nearMisses(node: unknown, path: SpecPath, problems: PathProblem[]): voi
     const message =
       `${pathText(path)} has the key "${keys[0]}", which is not a search-space primitive; did you mean ${guess}? ` +
       `(as written, every trial would get the mapping itself as the value)`;
-    problems.push({ path: [...path, keys[0]], message, at: 'key' });
+    problems.push({ path: [...path, keys[0]], message, at: 'key', suggestion: guess });
     return;
   }
   for (const key of keys) nearMisses(node[key], [...path, key], problems);

@@ -11,6 +11,8 @@ export interface PathProblem {
   severity?: 'error' | 'warning';
   /** 'key' underlines the key itself: for keys that should not be there at all. */
   at?: 'key' | 'value';
+  /** What the writer most likely meant ("did you mean"): it replaces the underlined key or value. */
+  suggestion?: string;
 }
 
 type Range = readonly [number, number];
@@ -25,7 +27,17 @@ export class SpecLocator {
   ) {}
 
   place(problem: PathProblem): SpecProblem {
-    return this.atOffsets(this.rangeOf(problem.path, problem.at ?? 'value'), problem.message, problem.severity);
+    const range = this.rangeOf(problem.path, problem.at ?? 'value');
+    const placed = this.atOffsets(range, problem.message, problem.severity);
+    if (problem.suggestion !== undefined) {
+      // A key the locator could not find falls back to its parent's, which the word must not replace.
+      const old = this.text.slice(range[0], range[1]);
+      const quote = /^(["'])[^]*\1$/.exec(old)?.[1];
+      const word = quote ? old.slice(1, -1) : old;
+      const exact = problem.at !== 'key' || word === String(problem.path[problem.path.length - 1]);
+      if (exact && !old.includes('\n')) placed.replacement = quoted(problem.suggestion, quote);
+    }
+    return placed;
   }
 
   atOffsets(range: Range, message: string, severity: SpecProblem['severity'] = 'error'): SpecProblem {
@@ -63,4 +75,10 @@ export class SpecLocator {
     const newline = this.text.indexOf('\n');
     return [0, newline < 0 ? this.text.length : newline];
   }
+}
+
+/** A replacement keeps the quotes of what it replaces (JSON keys, quoted YAML values). */
+function quoted(word: string, quote: string | undefined): string {
+  if (quote === '"') return JSON.stringify(word);
+  return quote === "'" ? `'${word.replace(/'/g, "''")}'` : word;
 }

@@ -60,8 +60,11 @@ function rewrite(error: ErrorObject, path: SpecPath): PathProblem | undefined {
       const fix = error.data === null ? '; give it a value or remove the key' : typeFix(params.type, error.data);
       return { path, message: `${where} must be ${typeWords(params.type as string | string[])}, got ${got}${fix}` };
     }
-    case 'enum':
-      return { path, message: enumMessage(where, params.allowedValues as unknown[], error.data) };
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      const suggestion = typeof error.data === 'string' ? closestName(error.data, allowed.map(String)) : undefined;
+      return { path, message: enumMessage(where, allowed, error.data, suggestion), suggestion };
+    }
     case 'minimum':
       return { path, message: `${where} must be at least ${params.limit}, got ${got}` };
     case 'exclusiveMinimum':
@@ -85,7 +88,7 @@ function unknownKey(error: ErrorObject, path: SpecPath, key: string): PathProble
   if (guess) message = `unknown key "${key}" ${place}; did you mean ${guess}?`;
   else if (special) message = special(key);
   else message = `unknown key "${key}" ${place}; expected ${orList(known)}`;
-  return { path: at, message, at: 'key' };
+  return { path: at, message, at: 'key', suggestion: guess };
 }
 
 function typeFix(expected: unknown, value: unknown): string {
@@ -99,9 +102,8 @@ function typeFix(expected: unknown, value: unknown): string {
   return '';
 }
 
-function enumMessage(where: string, allowed: unknown[], value: unknown): string {
+function enumMessage(where: string, allowed: unknown[], value: unknown, guess: string | undefined): string {
   const quoted = allowed.map((v) => JSON.stringify(v));
-  const guess = typeof value === 'string' ? closestName(value, allowed.map(String)) : undefined;
   const suffix = guess ? `; did you mean "${guess}"?` : '';
   return `${where} must be ${orList(quoted)}, got ${describeValue(value)}${suffix}`;
 }

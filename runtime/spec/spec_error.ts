@@ -9,6 +9,8 @@ export interface SpecProblem {
   endColumn: number;
   message: string;
   severity: 'error' | 'warning';
+  /** The text that fixes a near miss when it replaces the problem's range ("did you mean"). */
+  replacement?: string;
 }
 
 /** `file:line:column: message`, the shape editors and terminals turn into links. */

@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, it } from 'node:test';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type CompletionItem, type Diagnostic, type Hover } from 'vscode-languageserver/node';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CodeAction,
+  type CompletionItem,
+  type Diagnostic,
+  type Hover,
+} from 'vscode-languageserver/node';
 import { RuntimeRequests } from '../../../protocol/runtime_api';
 import { SERVER, waitFor, workspace } from './daemon_harness';
 
@@ -15,7 +23,7 @@ interface Published {
 }
 
 describe('the runtime as a language server over stdio', () => {
-  it('publishes diagnostics as a spec is edited, and answers completion and hover', async () => {
+  it('publishes diagnostics as a spec is edited, and answers completion, hover and the quick fix of a near miss', async () => {
     const ws = workspace();
     const logFile = join(ws.dir, 'runtime.log');
     const child = spawn(process.execPath, [SERVER, '--stdio', '--idle-exit-s', '0.2', '--log-file', logFile], { stdio: ['pipe', 'pipe', 'inherit'] });
@@ -28,6 +36,7 @@ describe('the runtime as a language server over stdio', () => {
       const init = await rpc.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', { processId: null, rootUri: null, capabilities: {} });
       assert.equal(init.capabilities.hoverProvider, true);
       assert.ok(init.capabilities.completionProvider);
+      assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
       await rpc.sendNotification('initialized', {});
       const info = await rpc.sendRequest<{ socketPath: string; pid: number; logFile: string }>(RuntimeRequests.runtimeInfo.method, {});
       assert.equal(info.socketPath, '');
@@ -57,6 +66,22 @@ describe('the runtime as a language server over stdio', () => {
       assert.ok(!items.some((i) => i.label === 'mode'), 'keys already there are not offered');
       const hover = await rpc.sendRequest<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 4 } });
       assert.match((hover.contents as { value: string }).value, /reported metric/);
+
+      // "Did you mean" comes with its fix: the editor sends the diagnostic back and gets the edit.
+      const typoUri = pathToFileURL(join(ws.dir, 'typo.tune.yaml')).href;
+      const typo = 'trainer:\n  command: [python3, train.py]\ntune_config:\n  metirc: loss\n';
+      await rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: typoUri, languageId: 'yaml', version: 1, text: typo } });
+      const typoDiagnostics = (await waitFor(() => published.find((p) => p.uri === typoUri), 5000, 'diagnostics of the typo')).diagnostics;
+      assert.equal(typoDiagnostics.length, 1);
+      const actions = await rpc.sendRequest<CodeAction[]>('textDocument/codeAction', {
+        textDocument: { uri: typoUri },
+        range: typoDiagnostics[0].range,
+        context: { diagnostics: typoDiagnostics, only: ['quickfix'] },
+      });
+      assert.equal(actions.length, 1);
+      assert.equal(actions[0].kind, 'quickfix');
+      assert.deepEqual(actions[0].edit?.changes?.[typoUri], [{ range: { start: { line: 3, character: 2 }, end: { line: 3, character: 8 } }, newText: 'metric' }]);
+      await rpc.sendNotification('textDocument/didClose', { textDocument: { uri: typoUri } });
 
       await rpc.sendNotification('textDocument/didClose', { textDocument: { uri } });
       await waitFor(() => (published[published.length - 1].uri === uri && published[published.length - 1].diagnostics.length === 0 ? true : undefined), 2000, 'cleared diagnostics');

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import type { HardwareReport } from '../../../runtime/hardware/report';
 import { loadSpec } from '../../../runtime/spec/load';
 import type { SpecError } from '../../../runtime/spec/spec_error';
-import { specCompletions, specDiagnostics, specHover } from '../../../runtime/server/spec_language';
+import { specCompletions, specDiagnostics, specHover, specQuickFixes } from '../../../runtime/server/spec_language';
 
 /** The text with `|` removed, and the cursor's offset where it was. */
 function cursor(text: string): [string, number] {
@@ -165,5 +165,46 @@ describe('spec diagnostics', () => {
     const huge = await specDiagnostics(`trainer: {command: [a]}\n${'# padding\n'.repeat(120_000)}`, '/tmp/huge.tune.yaml');
     assert.equal(huge.length, 1);
     assert.match(huge[0].message, /a spec is at most 1\.0 MB/);
+  });
+});
+
+describe('spec quick fixes', () => {
+  /** The text after every quick fix offered for its diagnostics is applied. */
+  async function fixed(text: string, file: string): Promise<{ text: string; titles: string[] }> {
+    const uri = `file://${file}`;
+    const actions = specQuickFixes(uri, await specDiagnostics(text, file, { onDisk: false }));
+    const edits = actions.flatMap((a) => a.edit?.changes?.[uri] ?? []);
+    const lines = text.split('\n');
+    for (const edit of [...edits].reverse()) {
+      const { start, end } = edit.range;
+      assert.equal(start.line, end.line);
+      lines[start.line] = lines[start.line].slice(0, start.character) + edit.newText + lines[start.line].slice(end.character);
+    }
+    assert.ok(actions.every((a) => a.kind === 'quickfix' && a.diagnostics?.length === 1));
+    return { text: lines.join('\n'), titles: actions.map((a) => a.title) };
+  }
+
+  it('replaces a misspelt key, an enum value and a search-space primitive with what "did you mean" suggests', async () => {
+    const text =
+      'trainer:\n  command: [python3, train.py]\ntune_config:\n  metirc: loss\n  mode: mni\nparam_space:\n  train_loop_config:\n    lr: {loguniformm: [1e-4, 1e-1]}\n';
+    const result = await fixed(text, '/tmp/typos.tune.yaml');
+    assert.deepEqual(result.titles, ['Change to metric', 'Change to min', 'Change to loguniform']);
+    assert.equal(
+      result.text,
+      'trainer:\n  command: [python3, train.py]\ntune_config:\n  metric: loss\n  mode: min\nparam_space:\n  train_loop_config:\n    lr: {loguniform: [1e-4, 1e-1]}\n',
+    );
+    assert.deepEqual(await specDiagnostics(result.text, '/tmp/typos.tune.yaml', { onDisk: false }), []);
+  });
+
+  it('keeps the quotes of a JSON spec', async () => {
+    const text = '{"trainer": {"command": ["python3", "train.py"]}, "tune_config": {"metric": "loss", "mdoe": "max"}}';
+    assert.equal((await fixed(text, '/tmp/typos.tune.json')).text, text.replace('"mdoe"', '"mode"'));
+  });
+
+  it('offers nothing for a problem without a near miss', async () => {
+    const diagnostics = await specDiagnostics('trainer:\n  command: [python3, train.py]\nbogus: 1\n', '/tmp/b.tune.yaml', { onDisk: false });
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].data, undefined);
+    assert.deepEqual(specQuickFixes('file:///tmp/b.tune.yaml', diagnostics), []);
   });
 });
