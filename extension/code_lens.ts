@@ -10,6 +10,7 @@ import { storagePathSetting } from './settings';
 import { specLenses, type SpecLens } from './spec_actions';
 import { importsTunekit, isSpecFile, parseSpecObject, resultsDirOf, specMentionsScript } from './spec_discovery';
 import type { SpecIndex } from './spec_index';
+import { SpecLensWatch } from './spec_lens_watch';
 import type { RuntimeStore } from './store';
 
 export const CODE_LENS_SELECTOR: vscode.DocumentSelector = [
@@ -17,8 +18,8 @@ export const CODE_LENS_SELECTOR: vscode.DocumentSelector = [
   { scheme: 'file', language: 'python' },
 ];
 
-/** Lenses follow experiment state, but a second's delay is fine and spares the editor. */
-const REFRESH_DELAY_MS = 1000;
+/** Edits to the specs a script's lenses list wait for typing to pause. */
+const SPEC_INDEX_DELAY_MS = 1000;
 
 export class TunekitCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -34,9 +35,15 @@ export class TunekitCodeLenses implements vscode.CodeLensProvider, vscode.Dispos
       this.timer ??= setTimeout(() => {
         this.timer = undefined;
         this.changed.fire();
-      }, REFRESH_DELAY_MS);
+      }, SPEC_INDEX_DELAY_MS);
     };
-    this.subscriptions.push(store.onDidChange(later), specs.onDidChange(later));
+    // A run that starts or ends changes a spec's lenses at once: no timer between the store and them.
+    const now = () => {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.changed.fire();
+    };
+    this.subscriptions.push(new SpecLensWatch(store, now), specs.onDidChange(later));
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
