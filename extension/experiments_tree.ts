@@ -89,7 +89,12 @@ export class ExperimentsTree implements vscode.TreeDataProvider<ExperimentNode>,
   }
 
   getTreeItem(node: ExperimentNode): vscode.TreeItem {
-    return toTreeItem(this.itemData(node));
+    const item = toTreeItem(this.itemData(node));
+    // A worker log opens through the command that says why it is empty, when it is.
+    if (node.kind === 'leaf' && node.item.contextValue === 'workerLog' && node.item.opens) {
+      item.command = { command: 'tunekit.openTrialLog', title: 'Open Log', arguments: [node, node.item.opens] };
+    }
+    return item;
   }
 
   itemData(node: ExperimentNode): ItemData {

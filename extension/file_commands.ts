@@ -1,5 +1,5 @@
 /** Commands that work with files: scaffold specs, open folders and logs, copy a trial's config. */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeRequests } from '../protocol/runtime_api';
@@ -7,6 +7,7 @@ import { experimentTarget, trialTarget, type CommandTarget } from './command_tar
 import type { CommandDeps } from './experiment_commands';
 import { specPathForScript } from './spec_discovery';
 import { reportedKeys, scriptTemplate, specTemplate, validExperimentName } from './templates';
+import { workerLogView } from './worker_log_note';
 
 export interface FileCommandDeps extends CommandDeps {
   extensionUri: vscode.Uri;
@@ -15,6 +16,14 @@ export interface FileCommandDeps extends CommandDeps {
 }
 
 const encoder = new TextEncoder();
+
+function sizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
+}
 
 async function openFile(path: string): Promise<void> {
   await vscode.window.showTextDocument(vscode.Uri.file(path), { preview: true });
@@ -80,14 +89,20 @@ export function registerFileCommands(deps: FileCommandDeps): vscode.Disposable[]
       const trial = await trialTarget(target, store, () => true, 'There are no trials yet.');
       if (trial) await revealFolder(trial.dir);
     }),
-    register('tunekit.openTrialLog', async (target) => {
+    // The tree's log items pass their file; a trial that has not started has none to pick.
+    vscode.commands.registerCommand('tunekit.openTrialLog', async (target: CommandTarget, file?: string) => {
       const trial = await trialTarget(target, store, (t) => t.workerLogs.length > 0, 'No trial has a log yet.');
       if (!trial) return;
       const log =
-        trial.workerLogs.length === 1
-          ? trial.workerLogs[0]
-          : await vscode.window.showQuickPick(trial.workerLogs, { placeHolder: `Which log of trial ${trial.id}?` });
-      if (log) await openFile(log);
+        file ??
+        (trial.workerLogs.length <= 1
+          ? (trial.workerLogs[0] ?? join(trial.dir, 'worker_0.log'))
+          : await vscode.window.showQuickPick(trial.workerLogs, { placeHolder: `Which log of trial ${trial.id}?` }));
+      if (!log) return;
+      const view = workerLogView(trial, log, sizeOf(log));
+      if (view.kind === 'file') await openFile(view.file);
+      else await deps.documents.show(view.title, view.text);
+      return view;
     }),
     register('tunekit.copyTrialConfig', async (target) => {
       const trial = await trialTarget(target, store, () => true, 'There are no trials yet.');
