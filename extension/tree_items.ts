@@ -212,7 +212,12 @@ export function sectionItems(t: TrialSummary, section: TrialSection): ItemData[]
     case 'config': {
       const rows: Array<[string, unknown]> = [];
       flatten(t.config, '', rows);
-      return rows.map(([k, v]) => entry(`config:${base}:${k}`, k, formatValue(v)));
+      const sampled = new Set(t.params.map((p) => p.path));
+      return rows.map(([k, v]) =>
+        sampled.has(k)
+          ? { ...entry(`config:${base}:${k}`, k, formatValue(v)), tooltip: `${k}: sampled for this trial` }
+          : { ...entry(`config:${base}:${k}`, k, `${formatValue(v)} · constant`), tooltip: `${k}: the same for every trial (a constant of the spec)` },
+      );
     }
     case 'metrics':
       return Object.entries(t.metrics).map(([k, v]) => entry(`metric:${base}:${k}`, k, formatNumber(v)));

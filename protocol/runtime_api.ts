@@ -98,6 +98,10 @@ export interface TrialSummary {
   stoppedEarly: boolean;
   /** Searched parameters: path (a/b) → value. */
   params: Array<{ path: string; value: unknown }>;
+  /**
+   * What the trial ran with: its param_space sample (params.json), with train_loop_config as the
+   * workers got it, the trainer's constants included. Leaves not in `params` were not sampled.
+   */
   config: Record<string, unknown>;
   iteration: number;
   /** Last result's numeric metrics (auto-filled keys excluded). */

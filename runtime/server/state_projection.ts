@@ -123,6 +123,15 @@ function workerLogs(trial: TrialRecord): string[] {
   return Array.from({ length: trial.scaling.num_workers }, (_, rank) => join(trial.dir, `worker_${rank}.log`));
 }
 
+/**
+ * The config the trial ran with: params.json (its param_space, as Ray writes it) with
+ * train_loop_config as the workers got it, the trainer's constants included (issue 15).
+ */
+function ranWith(trial: TrialRecord): Record<string, unknown> {
+  if (Object.keys(trial.trainLoopConfig).length === 0) return trial.config;
+  return { ...trial.config, train_loop_config: { ...trial.trainLoopConfig } };
+}
+
 export function projectTrial(view: ExperimentView, trial: TrialRecord): TrialSummary {
   const history = view.history(trial.id);
   const restores = history?.restores ?? [];
@@ -136,7 +145,7 @@ export function projectTrial(view: ExperimentView, trial: TrialRecord): TrialSum
     status: trial.status,
     stoppedEarly: isStoppedEarly(trial, history),
     params: trial.sampled.map((s) => ({ path: s.path, value: s.value })),
-    config: trial.config,
+    config: ranWith(trial),
     iteration: trial.iteration,
     metrics: numericMetrics(trial.lastResult),
     checkpoints: trial.checkpoints.map((c) => ({ name: c.name, iteration: c.iteration, ...(c.name === restoredFrom ? { restoredFrom: true } : {}) })),

@@ -102,13 +102,15 @@ test('a trial shows only the sections it has something in', () => {
   assert.deepEqual(trialSections(full).map((s) => s.section), ['config', 'metrics', 'checkpoints', 'events', 'logs']);
 });
 
-test('the config section flattens nested values into path rows', () => {
-  const rows = sectionItems(trial({ config: { train_loop_config: { lr: 0.01, layers: [64, 64] }, seed: 1 } }), 'config');
+test('the config section flattens nested values into path rows, and marks the values that were not sampled', () => {
+  const t = trial({ config: { train_loop_config: { lr: 0.01, layers: [64, 64] }, seed: 1 }, params: [{ path: 'train_loop_config/lr', value: 0.01 }] });
+  const rows = sectionItems(t, 'config');
   assert.deepEqual(rows.map((r) => [r.label, r.description]), [
     ['train_loop_config/lr', '0.01'],
-    ['train_loop_config/layers', '[64,64]'],
-    ['seed', '1'],
+    ['train_loop_config/layers', '[64,64] · constant'],
+    ['seed', '1 · constant'],
   ]);
+  assert.match(rows[0].tooltip ?? '', /sampled/);
 });
 
 test('the checkpoint a trial was restored from is marked', () => {

@@ -65,6 +65,14 @@ const row = (iteration: number, acc: number) => ({
 });
 
 describe('trial projection', () => {
+  it("shows the config a trial ran with: the trainer's constants (epochs) beside the sampled values", () => {
+    const t = trial(0, { trainLoopConfig: { epochs: 30, lr: 0.1 }, config: { train_loop_config: { lr: 0.1 }, seed: 3 } });
+    const summary = projectTrial(view([t]), t);
+    assert.deepEqual(summary.config, { train_loop_config: { epochs: 30, lr: 0.1 }, seed: 3 });
+    assert.deepEqual(summary.params, [{ path: 'train_loop_config/lr', value: 0.1 }]);
+    assert.deepEqual(t.config, { train_loop_config: { lr: 0.1 }, seed: 3 }, 'params.json keeps the param_space sample, as Ray writes it');
+  });
+
   it('draws a running trial: searched params, numeric metrics only, pids while live, worker logs', () => {
     const history: TrialHistory = { restores: [], decisions: [], pids: [11, 12], status: 'RUNNING' };
     const t = trial(0, { status: 'RUNNING', iteration: 3, lastResult: row(3, 0.8), startedAt: 5 });
