@@ -5,6 +5,7 @@
 // code-server logs, CSP violations). Ends with `N passed, N failed`; exits non-zero on failure.
 //   node test/ui/run.mjs [scenario …]          (npm run test:ui)
 //   TUNEKIT_UI_ARTIFACTS=<dir>  TUNEKIT_UI_TIMEOUT_S=<whole run, default 600>  TUNEKIT_UI_KEEP=1
+//   TUNEKIT_UI_THEME=<workbench.colorTheme, e.g. "Default Dark Modern"; default: VS Code's light default>
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';

@@ -15,6 +15,12 @@ function copyExamples(workspace) {
   cpSync(join(root, 'examples'), workspace, { recursive: true, filter: (src) => !/(^|\/)(tunekit_results|__pycache__)(\/|$)/.test(src) });
 }
 
+/** The whole run in another colour theme (the README's dark screenshots): the user setting a user would change. */
+function useColorTheme(runDir, theme) {
+  const file = join(runDir, 'ud', 'User', 'settings.json');
+  writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), 'workbench.colorTheme': theme }, null, 2));
+}
+
 export async function openSession({ scenario, tools, vsix, browser, artifacts, say }) {
   const runDir = mkdtempSync(join(tmpdir(), 'tunekit-ui-'));
   const workspace = join(runDir, 'workspace');
@@ -65,6 +71,7 @@ export async function openSession({ scenario, tools, vsix, browser, artifacts, s
   try {
     copyExamples(workspace);
     session.extensionDir = prepareAndInstall(runDir, tools, vsix, { trustEnabled });
+    if (process.env.TUNEKIT_UI_THEME) useColorTheme(runDir, process.env.TUNEKIT_UI_THEME);
     await scenario.prepare?.(session);
     const server = await startCodeServer(runDir, tools, { trustEnabled });
     pgid = server.pgid;

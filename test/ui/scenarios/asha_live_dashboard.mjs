@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { curveMarkers, dashboardSettled, dashboardStep } from '../dashboard.mjs';
 import { until } from '../until.mjs';
-import { clickLens, openFile, showTunekit, waitForStatus } from '../workbench.mjs';
+import { clearNotifications, clickLens, openFile, showTunekit, waitForStatus } from '../workbench.mjs';
 
 const TRIALS = 40;
 const METRIC = 'loss';
@@ -174,6 +174,7 @@ export default {
         );
       }
       s.step(`${stops.size} early-stop markers, each on its trial's last result row`);
+      await clearNotifications(page); // the "finished" toast would cover the charts in the README's screenshot
       await s.shot('dashboard-asha40');
     });
   },
