@@ -208,4 +208,59 @@ describe('a 40-trial experiment is readable', { skip: missing }, () => {
     assert.deepEqual([none.table.length, none.curves.length, none.parallel.length, none.scatter.length], [0, 0, 0, 0]);
     await page.close();
   });
+
+  it('brushing a category axis keeps only the trials in the brushed categories, in the table and in every chart', async () => {
+    const page = await open(h, 'light');
+    const state = () =>
+      page.evaluate(() => {
+        const app = (globalThis as unknown as PageWindow).tunekitDashboard as unknown as {
+          data: { trials: Map<string, { id: string; params: Array<{ path: string; value: unknown }> }> };
+          curves: { layer: { lines: Array<{ trialId?: string; dashed: boolean }> }; chart: { data: { datasets: Array<{ trialId?: string }> } } };
+          parallel: { chart: { data: { datasets: Array<{ data: Array<{ trialId: string }> }> } } };
+          scatter: { chart: { data: { datasets: Array<{ data: Array<{ trialId: string }> }> } } };
+        };
+        const ids = (list: Array<{ trialId?: string }>) => [...new Set(list.map((x) => x.trialId).filter((x): x is string => !!x))].sort();
+        return {
+          batchSize: Object.fromEntries([...app.data.trials.values()].map((t) => [t.id, t.params.find((p) => p.path === 'train_loop_config/batch_size')?.value])),
+          table: [...document.querySelectorAll('table.trials tbody tr')].map((tr) => (tr as HTMLElement).dataset.trialId!).sort(),
+          curves: ids([...app.curves.layer.lines.filter((l) => !l.dashed), ...app.curves.chart.data.datasets]),
+          parallel: ids(app.parallel.chart.data.datasets.flatMap((d) => d.data)),
+          scatter: ids(app.scatter.chart.data.datasets.flatMap((d) => d.data)),
+        };
+      });
+    assert.equal((await state()).table.length, 40);
+    // batch_size is a choice of 16, 32, 64, 128: its axis (the third) places them at 0, 1/3, 2/3 and 1.
+    const box = (await page.locator('.card.parallel canvas').boundingBox())!;
+    const axis = await page.evaluate(() => {
+      const app = (globalThis as unknown as PageWindow).tunekitDashboard as unknown as {
+        parallel: { chart: { scales: Record<string, { getPixelForValue(v: number): number }> }; plan: { axes: Array<{ label: string; scale: { kind: string } }> } };
+      };
+      const c = app.parallel.chart;
+      const index = app.parallel.plan.axes.findIndex((a) => a.label === 'batch_size');
+      return { index, kind: app.parallel.plan.axes[index]?.scale.kind, x: c.scales.x.getPixelForValue(index), top: c.scales.y.getPixelForValue(1.02), mid: c.scales.y.getPixelForValue(0.5) };
+    });
+    assert.equal(axis.kind, 'categorical', 'batch_size has a category axis');
+    await page.mouse.move(box.x + axis.x, box.y + axis.top);
+    await page.mouse.down();
+    await page.mouse.move(box.x + axis.x, box.y + axis.mid, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length < 40, undefined, { timeout: 5_000 });
+    const after = await state();
+    const expected = Object.entries(after.batchSize)
+      .filter(([, v]) => v === 64 || v === 128)
+      .map(([id]) => id)
+      .sort();
+    assert.ok(expected.length > 0 && expected.length < 40, `the fixture has trials on both sides of the brush (${expected.length} of 40 in 64 or 128)`);
+    assert.deepEqual(after.table, expected, 'the table keeps the trials with batch_size 64 or 128');
+    assert.deepEqual(after.curves, expected, 'so do the curves');
+    assert.deepEqual(after.parallel, expected, 'and the parallel lines');
+    assert.deepEqual(after.scatter, expected, 'and the scatter');
+    assert.match(await page.locator('.chips button.on').first().innerText(), /batch_size ∈ \{64, 128\}/);
+    await page.screenshot({ path: join(ARTIFACTS, 'many-trials-category-brushed.png'), fullPage: true });
+    // A click on the axis clears its brush: every trial is back.
+    await page.mouse.click(box.x + axis.x, box.y + axis.mid);
+    await page.waitForFunction(() => document.querySelectorAll('table.trials tbody tr').length === 40, undefined, { timeout: 5_000 });
+    assert.deepEqual(await page.evaluate(() => (globalThis as unknown as PageWindow).__posted.filter((m) => m.type === 'error')), []);
+    await page.close();
+  });
 });

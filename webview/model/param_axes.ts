@@ -41,7 +41,8 @@ export function searchedLeaves(space: unknown, prefix = ''): Map<string, string>
   return found;
 }
 
-function categoryLabel(value: unknown): string {
+/** How a categorical axis (and a filter on one) spells a value. */
+export function categoryLabel(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

@@ -7,7 +7,7 @@ import type { TrialSummary } from '../../protocol/runtime_api';
 import type { TrialStatus } from '../../protocol/trial';
 import { formatValue } from '../../protocol/format';
 import { statusLabel } from '../../protocol/trial';
-import { paramValue } from './param_axes';
+import { categoryLabel, paramValue } from './param_axes';
 
 export interface Column {
   /** `id`, `status`, `iteration`, `param:<path>` or `metric:<name>`. */
@@ -15,12 +15,16 @@ export interface Column {
   label: string;
   numeric: boolean;
   value(t: TrialSummary): string | number | undefined;
+  /** The category a trial is in, spelled as a categorical axis labels it; what a `values` filter compares. */
+  category?(t: TrialSummary): string | undefined;
 }
 
 export interface RangeFilter {
   key: string;
   min?: number;
   max?: number;
+  /** Set: keep only these categories (as a categorical parallel axis labels them), and ignore min and max. */
+  values?: string[];
 }
 
 export interface TableQuery {
@@ -48,6 +52,10 @@ export function tableColumns(paramPaths: readonly string[], metrics: readonly st
       value: (t: TrialSummary) => {
         const v = paramValue(t, path);
         return typeof v === 'number' ? v : v === undefined ? undefined : formatValue(v);
+      },
+      category: (t: TrialSummary) => {
+        const v = paramValue(t, path);
+        return v === undefined ? undefined : categoryLabel(v);
       },
     })),
     ...metrics.map((m) => ({ key: `metric:${m}`, label: m, numeric: true, value: (t: TrialSummary) => t.metrics[m] })),
@@ -79,6 +87,11 @@ function passesRanges(t: TrialSummary, ranges: readonly RangeFilter[], columns: 
   for (const r of ranges) {
     const column = columns.find((c) => c.key === r.key);
     if (!column) continue;
+    if (r.values) {
+      const c = column.category?.(t) ?? cellText(column.value(t));
+      if (c === undefined || !r.values.includes(c)) return false;
+      continue;
+    }
     const v = column.value(t);
     if (typeof v !== 'number') return false;
     if (r.min !== undefined && v < r.min) return false;

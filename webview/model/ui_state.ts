@@ -40,7 +40,12 @@ function readQuery(raw: unknown): TableQuery {
   const sort = isObject(raw.sort) && typeof raw.sort.key === 'string' ? { key: raw.sort.key, descending: raw.sort.descending === true } : DEFAULT_QUERY.sort;
   const statuses = Array.isArray(raw.statuses) ? raw.statuses.filter((s): s is TrialStatus => STATUSES.includes(s as TrialStatus)) : [];
   const ranges: RangeFilter[] = Array.isArray(raw.ranges)
-    ? raw.ranges.filter((r): r is Record<string, unknown> => isObject(r) && typeof r.key === 'string').map((r) => ({ key: r.key as string, min: optionalNumber(r.min), max: optionalNumber(r.max) }))
+    ? raw.ranges.filter((r): r is Record<string, unknown> => isObject(r) && typeof r.key === 'string').map((r) => ({
+        key: r.key as string,
+        min: optionalNumber(r.min),
+        max: optionalNumber(r.max),
+        ...(Array.isArray(r.values) ? { values: r.values.filter((v): v is string => typeof v === 'string') } : {}),
+      }))
     : [];
   return { sort, statuses, ranges, search: typeof raw.search === 'string' ? raw.search : '' };
 }

@@ -370,7 +370,7 @@ export class DashboardApp {
   }
 
   /** A brush on a parallel axis is a range filter on its table column; an empty brush removes it. */
-  private brush(axisKey: string, range: { min: number; max: number } | undefined): void {
+  private brush(axisKey: string, range: { min: number; max: number } | { values: string[] } | undefined): void {
     const key = columnKeyOfAxis(axisKey);
     const ranges = this.ui.query.ranges.filter((r) => r.key !== key);
     this.setQuery({ ...this.ui.query, ranges: range ? [...ranges, { key, ...range }] : ranges });

@@ -30,14 +30,31 @@ export interface ParallelContext {
   onSelect(trialId: string, gesture: SelectGesture): void;
   /** The value behind a vertex, for its tooltip. */
   valueOf(trialId: string, axisKey: string): unknown;
-  /** A drag along a numeric axis: keep trials in this range (undefined: the brush was cleared). */
-  onBrush(axisKey: string, range: { min: number; max: number } | undefined): void;
+  /** A drag along an axis: keep trials in this range, or in these categories (undefined: the brush was cleared). */
+  onBrush(axisKey: string, range: { min: number; max: number } | { values: string[] } | undefined): void;
 }
 
 /** A drag shorter than this is a click, which clears the axis's brush. */
 const MIN_BRUSH_PX = 4;
 /** How near an axis, in pixels, a drag must start. */
 const AXIS_GRAB_PX = 12;
+
+/**
+ * The categories a drag from `a` to `b` (0..1 along the axis) covers; a drag between two
+ * categories keeps the one nearest its middle, so a brush never keeps nothing.
+ */
+export function categoriesIn(values: readonly string[], a: number, b: number): string[] {
+  const position = (i: number) => (values.length === 1 ? 0.5 : i / (values.length - 1));
+  const [lo, hi] = a <= b ? [a, b] : [b, a];
+  const inside = values.filter((_, i) => position(i) >= lo && position(i) <= hi);
+  if (inside.length || !values.length) return inside;
+  const middle = (lo + hi) / 2;
+  let nearest = 0;
+  values.forEach((_, i) => {
+    if (Math.abs(position(i) - middle) < Math.abs(position(nearest) - middle)) nearest = i;
+  });
+  return [values[nearest]];
+}
 
 /** Metric colour bands, worst to best. */
 const BANDS = 8;
@@ -61,7 +78,7 @@ export class ParallelView {
     this.listenForBrushes(canvas);
   }
 
-  /** Drag along a numeric axis to brush it, as in Optuna Dashboard and W&B; a click on it clears the brush. */
+  /** Drag along an axis to brush it, as in Optuna Dashboard and W&B; a click on it clears the brush. */
   private listenForBrushes(canvas: HTMLCanvasElement): void {
     const at = (e: MouseEvent) => {
       const r = canvas.getBoundingClientRect();
@@ -70,7 +87,7 @@ export class ParallelView {
     canvas.addEventListener('mousedown', (e) => {
       const { x, y } = at(e);
       const axis = this.plan.axes.findIndex((_, i) => Math.abs(this.chart.scales.x.getPixelForValue(i) - x) <= AXIS_GRAB_PX);
-      if (axis < 0 || this.plan.axes[axis].scale.kind === 'categorical') return;
+      if (axis < 0) return;
       this.drag = { axis, from: y, to: y };
       e.preventDefault();
     });
@@ -91,10 +108,15 @@ export class ParallelView {
         return;
       }
       const y = this.chart.scales.y;
-      const value = (px: number) => denormalize(axis.scale, Math.max(0, Math.min(1, y.getValueForPixel(px) ?? 0)))!;
-      const [a, b] = [value(drag.from), value(drag.to)];
+      const along = (px: number) => y.getValueForPixel(px) ?? 0;
       // The click that ends a drag must not also select the line under it.
       this.brushedAt = performance.now();
+      if (axis.scale.kind === 'categorical') {
+        this.ctx.onBrush(axis.key, { values: categoriesIn(axis.scale.values, along(drag.from), along(drag.to)) });
+        return;
+      }
+      const value = (px: number) => denormalize(axis.scale, Math.max(0, Math.min(1, along(px))))!;
+      const [a, b] = [value(drag.from), value(drag.to)];
       this.ctx.onBrush(axis.key, { min: Math.min(a, b), max: Math.max(a, b) });
     });
   }
@@ -232,9 +254,15 @@ export class ParallelView {
           if (this.drag?.axis === i) span = [this.drag.from, this.drag.to];
           else {
             const r = this.brushOf(axis.key);
-            const lo = r && normalize(axis.scale, r.min ?? (axis.scale.kind === 'categorical' ? undefined : axis.scale.min));
-            const hi = r && normalize(axis.scale, r.max ?? (axis.scale.kind === 'categorical' ? undefined : axis.scale.max));
-            if (lo !== undefined && hi !== undefined) span = [y.getPixelForValue(Math.max(-0.02, Math.min(1.02, lo))), y.getPixelForValue(Math.max(-0.02, Math.min(1.02, hi)))];
+            if (r?.values) {
+              const at = r.values.map((v) => normalize(axis.scale, v)).filter((a): a is number => a !== undefined);
+              // A few pixels beyond the first and last kept category, so one kept category still shows a box.
+              if (at.length) span = [y.getPixelForValue(Math.min(...at)) + 6, y.getPixelForValue(Math.max(...at)) - 6];
+            } else {
+              const lo = r && normalize(axis.scale, r.min ?? (axis.scale.kind === 'categorical' ? undefined : axis.scale.min));
+              const hi = r && normalize(axis.scale, r.max ?? (axis.scale.kind === 'categorical' ? undefined : axis.scale.max));
+              if (lo !== undefined && hi !== undefined) span = [y.getPixelForValue(Math.max(-0.02, Math.min(1.02, lo))), y.getPixelForValue(Math.max(-0.02, Math.min(1.02, hi)))];
+            }
           }
           if (!span) return;
           const top = Math.min(...span);

@@ -254,7 +254,9 @@ export class TableView {
     this.rangeBox.replaceChildren(
       ...this.query.ranges.map((r, i) => {
         const label = this.columns.find((c) => c.key === r.key)?.label ?? r.key;
-        const text = `${r.min === undefined ? '−∞' : formatValue(r.min)} ≤ ${label} ≤ ${r.max === undefined ? '∞' : formatValue(r.max)} ✕`;
+        const text = r.values
+          ? `${label} ∈ {${r.values.join(', ')}} ✕`
+          : `${r.min === undefined ? '−∞' : formatValue(r.min)} ≤ ${label} ≤ ${r.max === undefined ? '∞' : formatValue(r.max)} ✕`;
         const chip = button(text, () => this.ctx.onQuery({ ...this.query, ranges: this.query.ranges.filter((_, j) => j !== i) }), 'Remove this range');
         chip.className = 'chip on';
         return chip;

@@ -44,6 +44,14 @@ describe('trial table', () => {
     assert.deepEqual(ids(rows), ['t0', 't1']);
   });
 
+  it('a category filter (a brush on a categorical parallel axis) keeps the trials whose value is one of its categories, numbers or strings', () => {
+    const mixed = [...trials, trial('t4', { index: 4, params: [{ path: 'cfg/lr', value: true }] })];
+    const keep = (values: string[]) => ids(tableRows(mixed, columns, { ...DEFAULT_QUERY, ranges: [{ key: 'param:cfg/lr', values }] }));
+    assert.deepEqual(keep(['0.1', '0.001']), ['t1', 't2']);
+    assert.deepEqual(keep(['x,"y"', 'true']), ['t3', 't4']);
+    assert.deepEqual(keep([]), []);
+  });
+
   it('a trial stopped by the user reads TERMINATED (by user), not completed nor stopped early', () => {
     assert.equal(columns[1].value(trial('t9', { status: 'TERMINATED', endReason: 'stopped by the user' })), 'TERMINATED (by user)');
     assert.equal(columns[1].value(trial('t9', { status: 'TERMINATED', endReason: 'stop criterion training_iteration >= 3' })), 'TERMINATED');

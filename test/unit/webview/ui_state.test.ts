@@ -22,6 +22,12 @@ describe('UI state kept across reloads', () => {
     assert.deepEqual(restoreUiState(JSON.parse(JSON.stringify(saved))), { ...saved, query: { ...saved.query, ranges: [{ key: 'iteration', min: 3, max: undefined }] } });
   });
 
+  it('a brush on a category axis comes back with its categories', () => {
+    const query = { ...DEFAULT_UI_STATE.query, ranges: [{ key: 'param:train_loop_config/batch_size', values: ['64', '128'] }] };
+    const restored = restoreUiState(JSON.parse(JSON.stringify({ ...DEFAULT_UI_STATE, query })));
+    assert.deepEqual(restored.query.ranges, [{ key: 'param:train_loop_config/batch_size', min: undefined, max: undefined, values: ['64', '128'] }]);
+  });
+
   it('anything malformed falls back to the defaults instead of breaking the page', () => {
     assert.deepEqual(restoreUiState(undefined), DEFAULT_UI_STATE);
     const state = restoreUiState({ mode: 'sideways', xAxis: 3, query: { statuses: ['BOGUS', 'ERROR'], ranges: [null, { key: 1 }] }, selection: [1, 'x'] });
