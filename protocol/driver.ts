@@ -1,7 +1,7 @@
 /**
- * Messages between the Tuner and a Trainer driver process (Node IPC channel).
- * A driver is reused for many trials, one at a time, so short trials do not pay
- * a Node start-up (~62 ms CPU) each.
+ * Messages between the Tuner and a Trainer driver (Node IPC channel locally, files in a Slurm job).
+ * A local driver process hosts several trials at once and is reused for many, so short trials
+ * do not pay a Node start-up (~62 ms CPU, ~45 MB) each.
  */
 import type { TrialGrant } from './trial';
 
@@ -40,6 +40,12 @@ export interface TrialLaunch {
   warmStart?: { enabled: boolean; imports: string[] | null };
   /** Set when the driver runs inside a Slurm job: the workers are one `srun` step placed by Slurm. */
   srun?: { cpusPerTask: number; gpusPerTask: number; nodes: number };
+  /**
+   * The Tuner's process listens on `reportSocket` itself (a local trial): workers' reports reach
+   * it in one hop, and the driver only says when each rank exits (`rank_exited`) and fails a rank
+   * the Tuner found hung (`fail_rank`). Absent: the driver serves the socket and relays rounds.
+   */
+  reportsInTuner?: boolean;
 }
 
 /** Tuner → driver. */
@@ -52,6 +58,9 @@ export type TunerToDriver =
   | { type: 'result_ack'; trialId: string; id: number; checkpointDirName: string | null; error?: string; stop: boolean }
   /** Exit once idle. */
   | { type: 'shutdown' };
+
+/** What a local launcher says to its driver processes: the Tuner's messages, and a hung rank's failure. */
+export type LauncherToDriver = TunerToDriver | { type: 'fail_rank'; trialId: string; rank: number; reason: string };
 
 /** Why a worker group ended. */
 export interface GroupExit {
@@ -94,6 +103,9 @@ export type DriverToTuner =
   | { type: 'ended'; trialId: string; exit: GroupExit }
   /** From a cluster backend, not a driver: where the trial's job stands in the queue. */
   | { type: 'job'; trialId: string; job: TrialJob };
+
+/** What a driver process says to its local launcher: the Tuner's messages, and each rank's exit for the launcher's report barrier. */
+export type DriverToLauncher = DriverToTuner | { type: 'rank_exited'; trialId: string; rank: number; failed: boolean };
 
 /** A trial's cluster job as the Tuner last saw it. */
 export interface TrialJob {

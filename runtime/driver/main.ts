@@ -1,5 +1,5 @@
 import { runDriverInJob } from '../backends/slurm/job_driver';
-import { runDriverProcess } from './trainer_driver';
+import { runDriverProcess } from './driver_host';
 
 // `driver.js --job-channel DIR` runs inside a Slurm job; without it the Tuner forked us.
 const channel = process.argv.indexOf('--job-channel');

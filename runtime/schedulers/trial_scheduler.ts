@@ -59,7 +59,12 @@ export interface ResultContext {
 
 /** The context of a result of `reportingId`, from the statuses of every trial (Ray looks at them all). */
 export function resultContext(reportingId: string, trials: ReadonlyArray<{ id: string; status: string }>): ResultContext {
-  return { trialsWaiting: trials.some((t) => t.id !== reportingId && (t.status === 'PENDING' || t.status === 'PAUSED')) };
+  // Asked by few schedulers, for few results: a scan of every trial per result would not be free at 1,000 trials.
+  return {
+    get trialsWaiting() {
+      return trials.some((t) => t.id !== reportingId && (t.status === 'PENDING' || t.status === 'PAUSED'));
+    },
+  };
 }
 
 export interface TrialScheduler {

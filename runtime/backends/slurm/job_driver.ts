@@ -7,7 +7,7 @@
 import { cpSync, lstatSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverToTuner, GroupExit, TunerToDriver } from '../../../protocol/driver';
+import type { DriverToLauncher, GroupExit, TunerToDriver } from '../../../protocol/driver';
 import { TrainerDriver } from '../../driver/trainer_driver';
 import { ChannelReader, ChannelWriter, pollChannel } from '../file_channel';
 
@@ -25,7 +25,9 @@ export function runDriverInJob(channelDir: string): void {
   let signalled: GroupExit | undefined;
   const stageDir = join(channelDir, 'staged');
   const staged = new Map<number, string[]>();
-  const send = (msg: DriverToTuner) => {
+  const send = (msg: DriverToLauncher) => {
+    // This driver serves the job's report socket itself, so no rank exit is for anyone else.
+    if (msg.type === 'rank_exited') return;
     if (msg.type === 'result' && msg.checkpoints.length) msg = { ...msg, checkpoints: stage(stageDir, msg.id, msg.checkpoints, staged) };
     // The group ended because Slurm signalled the job: say so, whatever the workers did.
     if (msg.type === 'ended' && signalled) msg = { ...msg, exit: { ...signalled, logTail: msg.exit.logTail } };

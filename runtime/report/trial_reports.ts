@@ -1,0 +1,132 @@
+/**
+ * One worker-group attempt's report endpoint: the trial's socket, the barrier that turns every
+ * rank's k-th report into round k, and the watch that turns a hung rank into a failure. It runs
+ * where the reports are cheapest to take: in the Tuner's own process for a local trial (one hop
+ * from worker to Tuner), in the job's driver for a Slurm trial (which relays rounds to the Tuner).
+ */
+import type { DriverToTuner, TrialLaunch, TunerToDriver } from '../../protocol/driver';
+import { HangWatch } from '../driver/hang_watch';
+import { ReportBarrier, type Round } from '../driver/report_barrier';
+import { ReportServer, type ReportServerOptions, type WorkerReport } from './report_server';
+
+export type ResultMessage = DriverToTuner & { type: 'result' };
+export type ResultAck = TunerToDriver & { type: 'result_ack' };
+
+export interface TrialReportsHooks {
+  /** A complete round for the Tuner; it answers with `answer(ack)` carrying the same id. */
+  relay(msg: ResultMessage): void;
+  /** A refused line or connection, already rate-limited. */
+  rejected(what: string): void;
+  /** A rank never connected or went silent past its deadline: fail it, so the group restarts. */
+  hung(rank: number, reason: string): void;
+}
+
+interface PendingRound {
+  resolve: (name: string | null) => void;
+  reject: (err: Error) => void;
+}
+
+export class TrialReports {
+  private readonly pending = new Map<number, PendingRound>();
+  private readonly exited = new Set<number>();
+  private nextId = 0;
+  private hangWatch: HangWatch | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly launch: TrialLaunch,
+    private readonly hooks: TrialReportsHooks,
+    private readonly barrier: ReportBarrier,
+    private server: ReportServer | undefined,
+  ) {
+    // Deadlines count from the socket's opening, just before the workers start, so that a rank
+    // connecting at once is never missed.
+    this.hangWatch = new HangWatch(launch, () => this.liveRanks(), (rank, reason) => hooks.hung(rank, reason));
+  }
+
+  /** Listens on the launch's socket (`tcp://host:0` asks for TCP, for ranks on other nodes). */
+  static async open(launch: TrialLaunch, hooks: TrialReportsHooks): Promise<TrialReports> {
+    const worldSize = launch.grant.workers.length;
+    let self: TrialReports | undefined;
+    const barrier = new ReportBarrier(worldSize, (round) => self?.relayRound(round));
+    const options: Omit<ReportServerOptions, 'socketPath'> = {
+      token: launch.reportToken,
+      worldSize,
+      onReport: (r: WorkerReport) => self!.onReport(r),
+      onConnect: (rank: number) => self?.hangWatch?.connected(rank),
+      onRejected: (what: string) => hooks.rejected(what),
+    };
+    const tcpHost = /^tcp:\/\/(.+):0$/.exec(launch.reportSocket)?.[1];
+    const server = tcpHost ? await ReportServer.listenTcp(tcpHost, options) : await ReportServer.listen({ socketPath: launch.reportSocket, ...options });
+    self = new TrialReports(launch, hooks, barrier, server);
+    return self;
+  }
+
+  /** Where workers connect: the path, or `tcp://host:port` once a TCP port is chosen. */
+  get socketPath(): string {
+    return this.server?.socketPath ?? this.launch.reportSocket;
+  }
+
+  rankExited(rank: number, failed: boolean): void {
+    if (!failed) this.exited.add(rank);
+    this.barrier.rankExited(rank, failed);
+  }
+
+  /** The Tuner's answer to a relayed round; false when it is not one of ours (an earlier attempt's). */
+  answer(ack: ResultAck): boolean {
+    const pending = this.pending.get(ack.id);
+    if (!pending) return false;
+    this.pending.delete(ack.id);
+    if (ack.error) pending.reject(new Error(ack.error));
+    else pending.resolve(ack.checkpointDirName);
+    return true;
+  }
+
+  /** The group ended: unanswered reports fail, the watch stops, the socket closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hangWatch?.dispose();
+    this.hangWatch = undefined;
+    const ended = new Error('trial ended');
+    for (const p of this.pending.values()) p.reject(ended);
+    this.pending.clear();
+    this.barrier.rejectAll(ended);
+    const server = this.server;
+    this.server = undefined;
+    await server?.close().catch(() => undefined);
+  }
+
+  private liveRanks(): number[] {
+    return this.launch.grant.workers.map((_, rank) => rank).filter((rank) => !this.exited.has(rank));
+  }
+
+  private onReport(r: WorkerReport): Promise<{ checkpoint_dir_name: string | null }> {
+    this.hangWatch?.reported(r.rank);
+    const answered = () => this.hangWatch?.answered(r.rank);
+    return new Promise((resolve, reject) =>
+      this.barrier.add({
+        rank: r.rank,
+        metrics: r.metrics,
+        checkpoint: r.checkpoint,
+        resolve: (name) => {
+          answered();
+          resolve({ checkpoint_dir_name: name });
+        },
+        reject: (err) => {
+          answered();
+          reject(err);
+        },
+      }),
+    );
+  }
+
+  private relayRound(round: Round): void {
+    const id = this.nextId++;
+    this.pending.set(id, {
+      resolve: (name) => round.reports.forEach((r) => r.resolve(name)),
+      reject: (err) => round.reports.forEach((r) => r.reject(err)),
+    });
+    this.hooks.relay({ type: 'result', trialId: this.launch.trialId, id, metrics: round.metrics, checkpoints: round.checkpoints });
+  }
+}
