@@ -38,6 +38,25 @@ export function statusLabel(t: { status: TrialStatus; stoppedEarly: boolean; end
   return t.status === 'TERMINATED' && t.stoppedEarly ? 'TERMINATED (early)' : t.status;
 }
 
+/**
+ * The leaves of a trial's config that were not sampled (`train_loop_config/epochs`), path as
+ * the params spell it: the constants it ran with, which every trial of the spec shares (issue 15).
+ */
+export function trialConstants(t: {
+  config: Record<string, unknown>;
+  params: ReadonlyArray<{ path: string }>;
+}): Array<{ path: string; value: unknown }> {
+  const sampled = new Set(t.params.map((p) => p.path));
+  const out: Array<{ path: string; value: unknown }> = [];
+  const walk = (value: unknown, path: string): void => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}/${k}` : k);
+    } else if (path && !sampled.has(path)) out.push({ path, value });
+  };
+  walk(t.config, '');
+  return out;
+}
+
 /** What a scheduler decided about a trial, as the journal records it and the curves mark it. */
 export type DecisionKind = 'stop' | 'pause' | 'promote' | 'exploit' | 'continue_at_rung';
 

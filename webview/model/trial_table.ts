@@ -5,8 +5,8 @@
  */
 import type { TrialSummary } from '../../protocol/runtime_api';
 import type { TrialStatus } from '../../protocol/trial';
-import { formatValue } from '../../protocol/format';
-import { statusLabel } from '../../protocol/trial';
+import { formatValue, shortParamName } from '../../protocol/format';
+import { statusLabel, trialConstants } from '../../protocol/trial';
 import { categoryLabel, paramValue } from './param_axes';
 
 export interface Column {
@@ -109,10 +109,22 @@ function searchWords(search: string): string[] {
   return search.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
-/** What a search looks in: the trial's id and name, and each parameter as `name=value` (full path and last segment). */
+/**
+ * What a search looks in: the trial's id and name, and each value it ran with, sampled or
+ * constant (`epochs=10`, issue 15), as `name=value` (full path and last segment).
+ */
 function searchText(t: TrialSummary): string {
-  const params = t.params.map((p) => `${p.path}=${formatValue(p.value)} ${p.path.split('/').pop()}=${formatValue(p.value)}`);
-  return [t.id, t.name, ...params].join(' ').toLowerCase();
+  const values = [...t.params, ...trialConstants(t)].map((p) => `${p.path}=${formatValue(p.value)} ${p.path.split('/').pop()}=${formatValue(p.value)}`);
+  return [t.id, t.name, ...values].join(' ').toLowerCase();
+}
+
+/** A trial's hover lines: its status, each sampled value, then each constant it ran with, marked as such (issue 15). */
+export function trialHoverLines(t: TrialSummary): string[] {
+  return [
+    statusLabel(t).toLowerCase(),
+    ...t.params.map((p) => `${shortParamName(p.path)} = ${formatValue(p.value)}`),
+    ...trialConstants(t).map((c) => `${shortParamName(c.path)} = ${formatValue(c.value)} (constant)`),
+  ];
 }
 
 /** Trials whose id, name or parameters contain every word of `search` (issue 15: find a trial by name or parameter). */

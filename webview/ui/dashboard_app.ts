@@ -11,7 +11,6 @@ import { bestRun, bestSoFar, bestTrial, lastRun, type BestRun } from '../model/b
 import { toCsv } from '../model/csv_export';
 import { planCurves, SeriesCache } from '../model/curve_plan';
 import { DashboardData } from '../model/dashboard_data';
-import { formatValue, shortParamName } from '../../protocol/format';
 import { headerStats, modeFor } from '../model/header_stats';
 import { parallelPlan, scatterPoints, type ParallelPlan } from '../model/hparam_plan';
 import { paramValue } from '../model/param_axes';
@@ -20,7 +19,7 @@ import { RedrawThrottle } from '../model/redraw_throttle';
 import { NO_POINTS } from '../model/series';
 import { EMPTY_SELECTION, pruneSelection, select, type SelectGesture, type Selection } from '../model/selection';
 import { buildTimeline, type Timeline } from '../model/timeline_lanes';
-import { columnKeyOfAxis, filterTrials, statusLabel, tableColumns, tableRows, visibleColumns, type TableQuery } from '../model/trial_table';
+import { columnKeyOfAxis, filterTrials, tableColumns, tableRows, trialHoverLines, visibleColumns, type TableQuery } from '../model/trial_table';
 import { restoreUiState, type UiState } from '../model/ui_state';
 import { BestView } from './best_view';
 import { applyDefaults, chartPng } from './charts';
@@ -244,7 +243,7 @@ export class DashboardApp {
   private describe(trialId: string): string[] {
     const t = this.data.trials.get(trialId);
     if (!t) return [];
-    return [statusLabel(t).toLowerCase(), ...t.params.map((p) => `${shortParamName(p.path)} = ${formatValue(p.value)}`)];
+    return trialHoverLines(t);
   }
 
   /** A trial's own improvements, rebuilt only when its standing rows, the metric or the mode change. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { toCsv } from '../../../webview/model/csv_export';
-import { DEFAULT_QUERY, tableColumns, tableRows, toggleSort, visibleColumns } from '../../../webview/model/trial_table';
+import { DEFAULT_QUERY, tableColumns, tableRows, toggleSort, trialHoverLines, visibleColumns } from '../../../webview/model/trial_table';
 import { trial } from './trials';
 
 const trials = [
@@ -29,6 +29,27 @@ describe('trial table', () => {
     assert.deepEqual(find('cfg/opt=adam'), ['t12']);
     assert.deepEqual(find('t1 opt=adam'), ['t12']);
     assert.deepEqual(find('  '), ['t0', 't1', 't2', 't12']);
+  });
+
+  it('a search finds trials by a constant they ran with, not only by sampled values (issue 15)', () => {
+    const ran = [
+      trial('t0', { params: [{ path: 'train_loop_config/lr', value: 0.01 }], config: { train_loop_config: { lr: 0.01, epochs: 10 } } }),
+      trial('t1', { params: [{ path: 'train_loop_config/lr', value: 0.1 }], config: { train_loop_config: { lr: 0.1, epochs: 20 } } }),
+    ];
+    const find = (search: string) => ids(tableRows(ran, columns, { ...DEFAULT_QUERY, search }));
+    assert.deepEqual(find('epochs=20'), ['t1']);
+    assert.deepEqual(find('train_loop_config/epochs=10'), ['t0']);
+    assert.deepEqual(find('lr=0.1'), ['t1']);
+  });
+
+  it("a trial's hover lists its sampled values, then the constants it ran with, marked (issue 15)", () => {
+    const t = trial('t0', {
+      status: 'TERMINATED',
+      params: [{ path: 'train_loop_config/lr', value: 0.01 }],
+      config: { train_loop_config: { lr: 0.01, epochs: 10, layers: [64, 32] }, seed: 3 },
+    });
+    assert.deepEqual(trialHoverLines(t), ['terminated', 'lr = 0.01', 'epochs = 10 (constant)', 'layers = [64,32] (constant)', 'seed = 3 (constant)']);
+    assert.deepEqual(trialHoverLines(trial('t1', { params: [{ path: 'cfg/lr', value: 0.1 }], config: { cfg: { lr: 0.1 } } })), ['terminated', 'lr = 0.1']);
   });
 
   it('hidden columns are left out, in their order, but the trial column always shows', () => {
