@@ -63,18 +63,26 @@ const NON_FINITE_SPELLING = 'send NaN and ±Infinity as the strings "NaN", "Infi
  * through unchanged" true.
  */
 function nonFiniteNumberAt(value: unknown, where: string): string | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? undefined : where;
+  // The path is spelled only for the value found: building it for every key of every report
+  // would cost more than the check itself.
+  const path = nonFinitePath(value);
+  return path === undefined ? undefined : where + path.map((step) => `[${typeof step === 'number' ? step : JSON.stringify(step)}]`).join('');
+}
+
+function nonFinitePath(value: unknown): Array<string | number> | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : [];
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = nonFiniteNumberAt(value[i], `${where}[${i}]`);
-      if (found) return found;
+      const found = nonFinitePath(value[i]);
+      if (found) return [i, ...found];
     }
     return undefined;
   }
-  for (const [key, item] of Object.entries(value)) {
-    const found = nonFiniteNumberAt(item, `${where}[${JSON.stringify(key)}]`);
-    if (found) return found;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const found = nonFinitePath((value as Record<string, unknown>)[key]);
+    if (found) return [key, ...found];
   }
   return undefined;
 }

@@ -74,13 +74,15 @@ export class ReportConnection {
   private receive(chunk: Buffer): void {
     if (this.closing) return;
     for (const event of this.reader.push(chunk)) this.queue.push(event);
+    // A worker waits for each ack, so lines arriving while one is answered mean a client that
+    // does not: only then is reading paused (pausing on every report costs two syscalls each).
+    if (this.busy) this.socket.pause();
     void this.drainQueue();
   }
 
   private async drainQueue(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
-    this.socket.pause();
     // A 64 KiB chunk can hold 64 Ki lines; walk them by index rather than shift() each.
     // Most lines are answered synchronously; only those that wait (a report, a full socket) are awaited.
     while (this.queueHead < this.queue.length && !this.closing) {
@@ -90,7 +92,7 @@ export class ReportConnection {
     this.queue = [];
     this.queueHead = 0;
     this.busy = false;
-    if (!this.closing) this.socket.resume();
+    if (!this.closing && this.socket.isPaused()) this.socket.resume();
   }
 
   private handle(event: LineEvent): Promise<void> | void {

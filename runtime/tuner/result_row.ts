@@ -4,6 +4,18 @@ import type { TrialRecord } from './trial_record';
 // Once per process: os.hostname() is a syscall, and rows are built tens of thousands of times a second.
 const HOSTNAME = hostname();
 
+let cachedSecond = NaN;
+let cachedDate = '';
+
+/** Ray's `date` (UTC, to the second); made once per second, not once per result. */
+function dateOf(second: number): string {
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedDate = new Date(second * 1000).toISOString().slice(0, 19);
+  }
+  return cachedDate;
+}
+
 /** Ray's auto-filled result keys around the metrics a worker reported. */
 export function buildResultRow(
   trial: TrialRecord,
@@ -13,24 +25,26 @@ export function buildResultRow(
 ): Record<string, unknown> {
   const since = trial.lastReportAt ?? trial.startedAt ?? now;
   const timeThisIter = Math.max(0, now - since);
-  return {
-    ...metrics,
-    training_iteration: trial.iteration + 1,
-    trial_id: trial.id,
-    timestamp: Math.floor(now),
-    date: new Date(now * 1000).toISOString().slice(0, 19),
-    time_this_iter_s: timeThisIter,
-    time_total_s: trial.timeTotalS + timeThisIter,
-    pid: driverPid,
-    hostname: HOSTNAME,
-    node_ip: '127.0.0.1',
-    done: false,
-    iterations_since_restore: trial.iterationsSinceRestore + 1,
-    restore_count: trial.trainFailures + trial.tuneFailures,
-    ...(trial.restoreContext ? { restored: trial.restoreContext } : {}),
-    config: trial.config,
-    checkpoint_dir_name: null as string | null,
-  };
+  // Assigned one by one rather than spread around a conditional spread: V8 builds this shape
+  // fast, and it is built once per result (issue 16's report path).
+  // A spread copies `__proto__` as a plain key, as JSON.parse made it; an assignment would not.
+  const row: Record<string, unknown> = { ...metrics };
+  row.training_iteration = trial.iteration + 1;
+  row.trial_id = trial.id;
+  row.timestamp = Math.floor(now);
+  row.date = dateOf(Math.floor(now));
+  row.time_this_iter_s = timeThisIter;
+  row.time_total_s = trial.timeTotalS + timeThisIter;
+  row.pid = driverPid;
+  row.hostname = HOSTNAME;
+  row.node_ip = '127.0.0.1';
+  row.done = false;
+  row.iterations_since_restore = trial.iterationsSinceRestore + 1;
+  row.restore_count = trial.trainFailures + trial.tuneFailures;
+  if (trial.restoreContext) row.restored = trial.restoreContext;
+  row.config = trial.config;
+  row.checkpoint_dir_name = null;
+  return row;
 }
 
 /** Ray's dict stopper: stop once any `result[key] >= threshold`. */
