@@ -110,6 +110,17 @@ function curveProblems(plotted, rows) {
   return problems;
 }
 
+/** The dashboard header's items as shown: label, value text and class. */
+function headerItems(frame) {
+  return frame.evaluate(() =>
+    [...document.querySelectorAll('.header-strip > span')].map((item) => ({
+      label: item.querySelector('.label')?.textContent ?? '',
+      value: (item.querySelector('.value') ?? item).textContent ?? '',
+      className: item.className,
+    })),
+  );
+}
+
 export default {
   name: 'asha-live-dashboard',
   title: 'a 40-trial ASHA run watched live on the dashboard ends with every result.json row drawn and stops marked',
@@ -135,7 +146,16 @@ export default {
       assert.equal(early.length, 0, 'no trial reported before the dashboard was open');
       writeFileSync(join(s.workspace, 'asha40', 'go'), '');
       await until('the experiment to finish', () => journal().some((e) => e.type === 'experiment_finished'), 90_000, () => journal().at(-1));
-      await waitForStatus(page, /^Tunekit: idle$/, 30_000);
+      // Within 2 s of the end the journal records, nothing may still say the run runs or holds slots
+      // (issue 15: the header kept showing held CPUs, the status bar "1 running").
+      const ended = 1000 * journal().find((e) => e.type === 'experiment_finished').ts;
+      const header = await until('the dashboard header to say finished and hold no CPU or GPU', async () => {
+        const items = await headerItems(frame);
+        const held = items.filter((i) => (i.label === 'CPU' || i.label === 'GPU') && !/^0 \//.test(i.value));
+        return items.some((i) => i.className.includes('state-finished')) && items.some((i) => i.label === 'CPU') && held.length === 0 ? items : undefined;
+      }, Math.max(0, ended + 2_000 - Date.now()), () => headerItems(frame));
+      await waitForStatus(page, /^Tunekit: idle$/, Math.max(0, ended + 2_000 - Date.now()));
+      s.step(`within ${Date.now() - ended} ms of the end: status bar idle, header ${header.map((i) => (i.label ? `${i.label} ${i.value}` : i.value)).join(' · ')}`);
 
       const rows = resultRows(experimentDir);
       assert.equal(rows.size, TRIALS, `every trial wrote a result.json (${rows.size})`);

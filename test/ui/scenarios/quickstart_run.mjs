@@ -1,10 +1,23 @@
 // Scenario 1: the quickstart, run from its "▶ Run" lens, fills the Experiments tree with
 // trials that go pending → running → terminated while the status bar counts them.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { curveTrials, dashboardSettled, dashboardStep } from '../dashboard.mjs';
 import { until } from '../until.mjs';
-import { clickLens, lens, openFile, recordedFrames, showTunekit, startRecording, waitForStatus } from '../workbench.mjs';
+import { clickLens, lens, openFile, recordedFrames, showTunekit, startRecording, statusBarText, waitForStatus } from '../workbench.mjs';
 import { trialHistories } from './tree_history.mjs';
+
+function jsonLines(file) {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').split('\n').flatMap((line) => {
+    try {
+      return line ? [JSON.parse(line)] : [];
+    } catch {
+      return []; // a line being written
+    }
+  });
+}
 
 export default {
   name: 'quickstart-run',
@@ -24,13 +37,34 @@ export default {
     await clickLens(page, '▶ Run');
     await waitForStatus(page, /running/, 30_000);
     await s.shot('running');
+    const showsFinished = (frame) => {
+      const trials = frame?.rows.filter((r) => r.level === 2) ?? [];
+      const root = frame?.rows.find((r) => r.level === 1 && r.label === 'quickstart');
+      return root?.icon === 'pass' && trials.length === 8 && trials.every((t) => t.icon === 'pass');
+    };
     const frames = await until('every quickstart trial to show as finished', async () => {
       const all = await recordedFrames(page);
-      const last = all.at(-1);
-      const trials = last?.rows.filter((r) => r.level === 2) ?? [];
-      const root = last?.rows.find((r) => r.level === 1 && r.label === 'quickstart');
-      return root?.icon === 'pass' && trials.length === 8 && trials.every((t) => t.icon === 'pass') ? all : undefined;
+      return showsFinished(all.at(-1)) ? all : undefined;
     }, 90_000, async () => (await recordedFrames(page)).at(-1));
+
+    // Within 2 s of the end the journal records, nothing may still say the run runs (issue 15:
+    // the status bar said "1 running" and the lens showed ■ Stop for seconds after the run).
+    const journal = join(s.workspace, 'quickstart', 'tunekit_results', 'quickstart', 'events.jsonl');
+    const endedAt = 1000 * (await until('the journal to record the end', () => jsonLines(journal).find((e) => e.type === 'experiment_finished')?.ts, 10_000));
+    const lensAt = await until('the spec lens to offer Open Dashboard and no ■ Stop', async () =>
+      (await lens(page, 'Open Dashboard').count()) > 0 && (await lens(page, '■ Stop').count()) === 0 ? Date.now() : undefined,
+    20_000, () => page.locator('.monaco-editor .codelens-decoration').allInnerTexts());
+    await waitForStatus(page, /^Tunekit: idle$/, 20_000);
+    const statusFrames = await recordedFrames(page);
+    // The status bar's last change to idle (a change back to running after it would be a relapse).
+    const lastBusy = statusFrames.findLastIndex((g) => !/^Tunekit: idle$/.test(g.status));
+    const idle = statusFrames[lastBusy + 1];
+    const stale = [
+      ...(idle.at - endedAt > 2_000 ? [`the status bar read "${statusFrames[lastBusy].status}" until +${idle.at - endedAt} ms`] : []),
+      ...(lensAt - endedAt > 2_000 ? [`the lens showed ■ Stop until +${lensAt - endedAt} ms`] : []),
+    ];
+    assert.deepEqual(stale, [], 'within 2 s of the end the status bar reads idle (and stays so) and the lens drops ■ Stop');
+    s.step(`after the journal's end: the status bar read idle at ${idle.at - endedAt >= 0 ? '+' : ''}${idle.at - endedAt} ms, the lens offered Open Dashboard by +${lensAt - endedAt} ms`);
 
     const histories = trialHistories(frames, 'quickstart');
     s.step(`the tree showed ${frames.length} renderings; per trial: ${[...histories].map(([id, h]) => `${id} ${h.join('→')}`).join(', ')}`);
