@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2
 'use strict';
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');

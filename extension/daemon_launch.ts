@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { leanHeapFlags } from '../protocol/node_flags';
 import type { RuntimeLocation } from './runtime_location';
 
 export interface LaunchOptions {
@@ -94,7 +95,7 @@ export async function connectOrSpawn(options: LaunchOptions): Promise<Attached> 
       }
       const out = openSync(location.logFile, 'a', 0o600);
       try {
-        const child = spawn(options.execPath, [options.serverScript, '--socket', location.socketPath], {
+        const child = spawn(options.execPath, [...leanHeapFlags(process.versions), options.serverScript, '--socket', location.socketPath], {
           cwd: location.dir,
           detached: true,
           stdio: ['ignore', out, out],

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DriverToLauncher, DriverToTuner, LauncherToDriver, TrialLaunch, TunerToDriver } from '../../protocol/driver';
+import { leanHeapFlags } from '../../protocol/node_flags';
 import { TrialReports } from '../report/trial_reports';
 import type { DriverExitHandler, DriverHandle, DriverMessageHandler, TrialLauncher } from './trial_launcher';
 
@@ -198,7 +199,11 @@ export class DriverPool implements TrialLauncher {
   }
 
   private start(): DriverProcess {
-    const child = fork(driverEntry(), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    const child = fork(driverEntry(), [], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      execArgv: [...process.execArgv, ...leanHeapFlags(process.versions)],
+    });
     const proc = new DriverProcess(child, (p, code, signal) => {
       this.processes.delete(p);
       for (const slot of p.slots) {

@@ -33,7 +33,8 @@ const STDERR_TAIL_BYTES = 4000;
 export function runTunekit(bin: string, specFile: string, env: NodeJS.ProcessEnv, onSpawn?: (pid: number) => void): Promise<TimedRun> {
   const cpuBefore = reapedChildrenCpuSeconds();
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [bin, 'run', specFile, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The bin itself, as a user's shell runs it: its #! line carries Tunekit's V8 flags.
+  const child = spawn(bin, ['run', specFile, '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
