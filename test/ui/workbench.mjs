@@ -146,26 +146,29 @@ export async function installRowReader(page) {
 }
 
 /**
- * Records every rendering of a view's rows and of the status bar, from inside the page (a
- * MutationObserver), so states the tree shows for a quarter of a second are not missed.
+ * Records every rendering of a view's rows, of the status bar and of the editors' lenses
+ * (`lenses`: their texts joined by " | "), from inside the page (a MutationObserver), so
+ * states shown for a quarter of a second are not missed.
  */
 export async function startRecording(page, view) {
   await pane(page, view).waitFor();
   await page.evaluate((viewName) => {
     const pane = [...document.querySelectorAll('.pane')].find((p) => p.querySelector('.pane-header')?.textContent?.includes(viewName));
     const status = document.querySelector('.statusbar');
+    const editors = document.querySelector('.part.editor');
     window.tunekitFrames = [];
     let last = '';
     const snap = () => {
       const rows = [...pane.querySelectorAll('.monaco-list-row')].map(window.readRow);
       const statusText = [...status.querySelectorAll('.statusbar-item')].map((s) => s.textContent ?? '').find((t) => t.includes('Tunekit:')) ?? '';
-      const key = JSON.stringify([rows, statusText]);
-      if (key !== last) window.tunekitFrames.push({ at: Date.now(), rows, status: statusText.trim() });
+      const lenses = [...editors.querySelectorAll('.codelens-decoration')].map((l) => (l.textContent ?? '').trim()).join(' | ');
+      const key = JSON.stringify([rows, statusText, lenses]);
+      if (key !== last) window.tunekitFrames.push({ at: Date.now(), rows, status: statusText.trim(), lenses });
       last = key;
     };
     window.tunekitObserver?.disconnect();
     window.tunekitObserver = new MutationObserver(snap);
-    for (const el of [pane, status]) window.tunekitObserver.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
+    for (const el of [pane, status, editors]) window.tunekitObserver.observe(el, { subtree: true, childList: true, attributes: true, characterData: true });
     snap();
   }, view);
 }

@@ -36,6 +36,8 @@ export default {
     s.step('click ▶ Run');
     await clickLens(page, '▶ Run');
     await waitForStatus(page, /running/, 30_000);
+    // The lens follows a moment after the status bar; the README's shot shows it (the run lasts a few seconds, so no assertion).
+    await lens(page, '■ Stop').waitFor({ timeout: 3_000 }).catch(() => s.step('the run ended before the shot caught ■ Stop on the lens'));
     await s.shot('running');
     const showsFinished = (frame) => {
       const trials = frame?.rows.filter((r) => r.level === 2) ?? [];
@@ -51,20 +53,23 @@ export default {
     // the status bar said "1 running" and the lens showed ■ Stop for seconds after the run).
     const journal = join(s.workspace, 'quickstart', 'tunekit_results', 'quickstart', 'events.jsonl');
     const endedAt = 1000 * (await until('the journal to record the end', () => jsonLines(journal).find((e) => e.type === 'experiment_finished')?.ts, 10_000));
-    const lensAt = await until('the spec lens to offer Open Dashboard and no ■ Stop', async () =>
-      (await lens(page, 'Open Dashboard').count()) > 0 && (await lens(page, '■ Stop').count()) === 0 ? Date.now() : undefined,
-    20_000, () => page.locator('.monaco-editor .codelens-decoration').allInnerTexts());
+    await lens(page, 'Open Dashboard').waitFor({ timeout: 20_000 });
     await waitForStatus(page, /^Tunekit: idle$/, 20_000);
-    const statusFrames = await recordedFrames(page);
-    // The status bar's last change to idle (a change back to running after it would be a relapse).
-    const lastBusy = statusFrames.findLastIndex((g) => !/^Tunekit: idle$/.test(g.status));
-    const idle = statusFrames[lastBusy + 1];
+    const recorded = await recordedFrames(page);
+    // The last change of each to what it shows at rest (a change back after it would be a relapse).
+    const settled = (shows) => recorded[recorded.findLastIndex((f) => !shows(f)) + 1];
+    const idle = settled((f) => /^Tunekit: idle$/.test(f.status));
+    const lensDone = settled((f) => f.lenses.includes('Open Dashboard') && !f.lenses.includes('■ Stop'));
+    const lensHistory = recorded.map((f) => f.lenses).filter((l, i, all) => l && l !== all[i - 1]);
     const stale = [
-      ...(idle.at - endedAt > 2_000 ? [`the status bar read "${statusFrames[lastBusy].status}" until +${idle.at - endedAt} ms`] : []),
-      ...(lensAt - endedAt > 2_000 ? [`the lens showed ■ Stop until +${lensAt - endedAt} ms`] : []),
+      ...(idle.at - endedAt > 2_000 ? [`the status bar read "${recorded[recorded.indexOf(idle) - 1].status}" until +${idle.at - endedAt} ms`] : []),
+      ...(lensDone.at - endedAt > 2_000 ? [`the lens read "${recorded[recorded.indexOf(lensDone) - 1].lenses}" until +${lensDone.at - endedAt} ms`] : []),
     ];
-    assert.deepEqual(stale, [], 'within 2 s of the end the status bar reads idle (and stays so) and the lens drops ■ Stop');
-    s.step(`after the journal's end: the status bar read idle at ${idle.at - endedAt >= 0 ? '+' : ''}${idle.at - endedAt} ms, the lens offered Open Dashboard by +${lensAt - endedAt} ms`);
+    assert.deepEqual(stale, [], 'within 2 s of the end the status bar reads idle and the lens offers Open Dashboard, with no ■ Stop');
+    const ms = (t) => `${t - endedAt >= 0 ? '+' : ''}${t - endedAt} ms`;
+    s.step(`after the journal's end: the status bar read idle at ${ms(idle.at)}, the lens offered Open Dashboard at ${ms(lensDone.at)}; the lens went ${lensHistory.join(' → ')}`);
+    // Not asserted: the quickstart runs for about a second, and the lens follows the status bar by about half of one.
+    if (!lensHistory.some((l) => l.includes('■ Stop'))) s.step('note: the lens never showed ■ Stop during this short run');
 
     const histories = trialHistories(frames, 'quickstart');
     s.step(`the tree showed ${frames.length} renderings; per trial: ${[...histories].map(([id, h]) => `${id} ${h.join('→')}`).join(', ')}`);
