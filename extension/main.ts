@@ -36,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): TunekitApi {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   const log = vscode.window.createOutputChannel('Tunekit', { log: true });
-  const store = new RuntimeStore();
+  const store = new RuntimeStore((err) => log.error(`a view failed to follow the runtime: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`));
   const location = runtimeLocation(workspaceKey(), {
     xdgRuntimeDir: process.env.XDG_RUNTIME_DIR,
     tmpdir: tmpdir(),

@@ -42,6 +42,9 @@ export class RuntimeStore {
   private currentResources: ResourceSnapshot = EMPTY_RESOURCES;
   private readonly listeners = new Set<StoreListener>();
 
+  /** `reportError`: where a failing view's error goes; the other views still get the change. */
+  constructor(private readonly reportError: (err: unknown) => void = () => undefined) {}
+
   onDidChange(listener: StoreListener): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
@@ -129,6 +132,14 @@ export class RuntimeStore {
   }
 
   private emit(change: StoreChange): void {
-    for (const listener of [...this.listeners]) listener(change);
+    // One view that throws must not leave the others stale: the update that ends a run is
+    // often the last one, so a status bar behind a failing tree would say "running" for good.
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(change);
+      } catch (err) {
+        this.reportError(err);
+      }
+    }
   }
 }

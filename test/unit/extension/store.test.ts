@@ -97,3 +97,17 @@ test('an experiment that had already failed before the window attached does not 
   store.reset({ experiments: [experiment({ path: A, live: false, state: 'failed' })], trials: [], resources: resources() });
   assert.deepEqual(store.failedExperiments(), []);
 });
+
+test('a view that throws on a change neither stops the views after it nor the next change', () => {
+  const errors: unknown[] = [];
+  const store = new RuntimeStore((err) => errors.push(err));
+  store.onDidChange(() => {
+    throw new Error('a broken tree');
+  });
+  const later = recording(store);
+  store.reset({ experiments: [experiment({ path: A })], trials: [], resources: resources() });
+  store.apply({ experiments: [experiment({ path: A, state: 'finished', live: false })], trials: [] });
+  assert.equal(later.length, 2, 'the view registered after the broken one saw both changes');
+  assert.equal(errors.length, 2);
+  assert.match(String(errors[0]), /a broken tree/);
+});
