@@ -79,7 +79,21 @@ function rowsFor(methods: MethodRuns[], p: QualityParams): BenchRow[] {
       const value = median(m.perSeed.map((r) => r.bestValAcc));
       return { what: `${m.label}: best ${METRIC} reached`, figure: acc(value), baseline: `Optuna: ${acc(optunaBest)}`, ratio: formatRatio(value / optunaBest), target: '≥ 1.000× (issue 4)' };
     });
-  return [...toTarget, ...best];
+  const optunaWorker = reachedFigure(optuna.perSeed, (r) => r.workerS);
+  const ashaVsOptuna = methods
+    .filter((m) => m.key === 'asha' || m.key === 'tpe_asha')
+    .map((m): BenchRow => {
+      const worker = reachedFigure(m.perSeed, (r) => r.workerS);
+      const both = Number.isFinite(worker) && Number.isFinite(optunaWorker);
+      return {
+        what: `${m.label}: worker-seconds to the first ${METRIC} ≥ ${p.target} ÷ Optuna's`,
+        figure: seconds(worker, m.perSeed),
+        baseline: `Optuna: ${seconds(optunaWorker, optuna.perSeed)}`,
+        ratio: both ? formatRatio(worker / optunaWorker) : '-',
+        target: m.key === 'asha' ? '≤ 1.000× (issue 16)' : '-',
+      };
+    });
+  return [...toTarget, ...ashaVsOptuna, ...best];
 }
 
 function methodNote(m: MethodRuns): string {
