@@ -27,6 +27,11 @@ export interface ReportServerOptions {
   onDisconnect?: (rank: number) => void;
 }
 
+/** How many connections one trial's socket holds at once; more are closed as they come. */
+export function maxConnectionsFor(worldSize: number): number {
+  return 2 * worldSize + 8;
+}
+
 /** Linux's sun_path holds 108 bytes including the terminating NUL. */
 const MAX_SOCKET_PATH_BYTES = 107;
 
@@ -43,6 +48,10 @@ export class ReportServer {
     private readonly server: Server,
     private readonly opts: ReportServerOptions,
   ) {
+    // The socket is served in the Tuner's own process: a worker that connects in a loop must
+    // not take the file descriptors the Tuner writes results with. One connection per rank,
+    // room for restarted ranks whose old connection is not closed yet, and a few more.
+    server.maxConnections = maxConnectionsFor(opts.worldSize);
     this.log = new RejectionLog(opts.onRejected);
     this.logFlush = setInterval(() => this.log.flush(), 10_000).unref();
     const host = this.host();

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect, type Socket } from 'node:net';
+import { maxConnectionsFor } from '../../../runtime/report/report_server';
 import { RawPeer, eventually, startHarness, startPython, untilStoppedPythonWorker, type Harness } from './report_harness';
 
 const TIMEOUT = { timeout: 20_000 };
@@ -268,6 +270,30 @@ test('all the hostile streams at once leave a good worker of the same trial unto
     assert.ok(h.reports.every((r) => r.rank === 0));
     assert.ok(h.rejected.length <= 10, `logged ${h.rejected.length} rejections`);
   } finally {
+    await h.close();
+  }
+});
+
+test('a worker that opens connections in a loop holds at most a bounded number of the Tuner’s file descriptors', TIMEOUT, async () => {
+  const h = await startHarness();
+  const sockets: Socket[] = [];
+  try {
+    await besideGoodWorker(h, async () => {
+      const openFds = () => require('node:fs').readdirSync('/proc/self/fd').length as number;
+      const before = openFds();
+      for (let i = 0; i < 300; i++) {
+        const s = connect(h.socketPath);
+        s.on('error', () => undefined);
+        sockets.push(s);
+      }
+      // Each is accepted or closed at once; none of them says hello.
+      await new Promise((r) => setTimeout(r, 500));
+      // This process holds the clients' ends too (one each); the server's side is what is bounded.
+      const serverSide = openFds() - before - sockets.filter((s) => !s.destroyed).length;
+      assert.ok(serverSide <= maxConnectionsFor(4) + 2, `the server holds ${serverSide} descriptors for 300 connection attempts`);
+    });
+  } finally {
+    for (const s of sockets) s.destroy();
     await h.close();
   }
 });
