@@ -23,7 +23,10 @@ type ParentReply =
   | { ready: string[] }
   | { refused: string }
   | { forked: number; pid: number }
-  | { exit: number; code: number | null; signal: NodeJS.Signals | null };
+  | { exit: number; code: number | null; signal: NodeJS.Signals | null }
+  | { learned: string[]; modules: number; s: number; declined: Record<string, string> }
+  | { retired: string }
+  | { unforked: number; error: string };
 
 interface Forking {
   started: (pid: number) => void;
@@ -42,6 +45,8 @@ export class WarmParent {
   private nextId = 0;
   private gone: string | undefined;
   private stderrTail = '';
+  private retiredFor: string | undefined;
+  private readonly notes: string[] = [];
 
   constructor(
     interpreter: string,
@@ -80,6 +85,14 @@ export class WarmParent {
         settle.reject(new Error(reply.refused));
       } else if ('forked' in reply) {
         this.forks.get(reply.forked)?.started(reply.pid);
+      } else if ('unforked' in reply) {
+        const f = this.forks.get(reply.unforked);
+        this.forks.delete(reply.unforked);
+        f?.failed(new Error(reply.error));
+      } else if ('retired' in reply) {
+        this.retiredFor = reply.retired;
+      } else if ('learned' in reply) {
+        this.notes.push(...learnedNotes(reply));
       } else if ('exit' in reply) {
         const f = this.forks.get(reply.exit);
         this.forks.delete(reply.exit);
@@ -104,6 +117,16 @@ export class WarmParent {
     this.child.stdin!.write(JSON.stringify(warm) + '\n');
   }
 
+  /** Why it forks no more (an import it learned from a worker turned out unsafe in it). */
+  get retired(): string | undefined {
+    return this.retiredFor;
+  }
+
+  /** One-line notes about what it learned from its workers since the last call. */
+  takeNotes(): string[] {
+    return this.notes.splice(0);
+  }
+
   get alive(): boolean {
     return this.gone === undefined;
   }
@@ -119,7 +142,7 @@ export class WarmParent {
 
   /** Forks one worker; resolves with its pid, and `onExit` hears its exit status. */
   fork(request: ForkRequest, onExit: (exit: WorkerExit) => void): Promise<number> {
-    if (this.gone !== undefined) return Promise.reject(new Error(this.gone));
+    if (this.gone !== undefined || this.retiredFor !== undefined) return Promise.reject(new Error(this.retiredFor ?? this.gone));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.forks.set(id, { started: resolve, failed: reject, exited: onExit });
@@ -136,4 +159,23 @@ export class WarmParent {
       // Already gone.
     }
   }
+}
+
+function someOf(names: string[]): string {
+  return names.length > 3 ? `${names.slice(0, 3).join(', ')}, …` : names.join(', ');
+}
+
+/** What a warm parent learned from its workers' imports (_warm_parent.py, _Learner), in trial notes. */
+function learnedNotes(reply: { learned: string[]; modules: number; s: number; declined: Record<string, string> }): string[] {
+  const notes: string[] = [];
+  if (reply.learned.length) {
+    // A package's submodules are listed before it (Python moves a package to the end of sys.modules once loaded).
+    const packages = [...new Set(reply.learned.map((name) => name.split('.')[0]!))];
+    notes.push(`the warm parent learned ${reply.modules} imports from earlier workers (${someOf(packages)}) and imported them in ${reply.s.toFixed(3)} s`);
+  }
+  const declined = Object.keys(reply.declined ?? {});
+  if (declined.length) {
+    notes.push(`the warm parent will not import ${someOf(declined)}, learned from earlier workers: ${reply.declined[declined[0]!]}`);
+  }
+  return notes;
 }

@@ -10,6 +10,8 @@ const MAX_PARENTS = 2;
 export class WarmPool {
   private readonly parents = new Map<string, WarmParent>();
   private readonly refused = new Map<string, string>();
+  /** Retired parents whose last workers still run: they exit after them, or with the driver. */
+  private readonly retiring = new Set<WarmParent>();
 
   /**
    * The warm parent for `key`, started on first use (then `warmUpS` says how long its imports
@@ -19,6 +21,14 @@ export class WarmPool {
     const refused = this.refused.get(key);
     if (refused !== undefined) throw new Error(refused);
     let parent = this.parents.get(key);
+    if (parent?.retired !== undefined) {
+      // It imported something it learned from a worker and found it unsafe: later trials start cold.
+      this.refused.set(key, parent.retired);
+      this.parents.delete(key);
+      if (parent.busy) this.retiring.add(parent);
+      else parent.stop();
+      throw new Error(parent.retired);
+    }
     if (parent && !parent.alive) {
       this.parents.delete(key);
       parent = undefined;
@@ -56,7 +66,8 @@ export class WarmPool {
   }
 
   stopAll(): void {
-    for (const p of this.parents.values()) p.stop();
+    for (const p of [...this.parents.values(), ...this.retiring]) p.stop();
     this.parents.clear();
+    this.retiring.clear();
   }
 }

@@ -164,6 +164,7 @@ export class WorkerGroup {
             this.launch.command.slice(1),
           ),
       );
+      for (const note of parent.takeNotes()) this.options.onNote?.(note);
       if (warmUpS !== undefined) {
         // Paid once per driver, as Optuna pays its start-up once per run: say it, so it can be counted.
         const what = imported?.length ? imported.join(', ') : 'nothing beyond the interpreter';

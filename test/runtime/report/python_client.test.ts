@@ -238,8 +238,8 @@ except tunekit.ReportError as err:
 
 test('the Python client parses as Python 3.8 and uses only the standard library', TIMEOUT, async () => {
   const files = readdirSync(join(pythonClientDir, 'tunekit'));
-  // The client itself, and the warm parent that forks workers (runtime/driver/warm_parent.ts).
-  assert.deepEqual(files.filter((f) => f.endsWith('.py')).sort(), ['__init__.py', '_warm_parent.py']);
+  // The client itself, the warm parent that forks workers (runtime/driver/warm_parent.ts), and what a forked worker tells it.
+  assert.deepEqual(files.filter((f) => f.endsWith('.py')).sort(), ['__init__.py', '_warm_learn.py', '_warm_parent.py']);
   const script = `
 import ast, sys
 tree = ast.parse(open(sys.argv[1]).read(), feature_version=(3, 8))
@@ -247,7 +247,7 @@ imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Im
 imported |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
 print(sorted(m for m in imported if m not in sys.stdlib_module_names))
 `;
-  for (const file of ['__init__.py', '_warm_parent.py']) {
+  for (const file of ['__init__.py', '_warm_learn.py', '_warm_parent.py']) {
     const result = await runPython(script, {}, [join(pythonClientDir, 'tunekit', file)]);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout.trim(), '[]', file);

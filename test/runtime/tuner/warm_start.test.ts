@@ -254,4 +254,114 @@ run_config: {name: helper}
       cleanup();
     }
   });
+
+  it('learns a third-party import that static discovery cannot see from the first worker, and later workers find it imported', async () => {
+    const { dir, cleanup } = scratchDir(learningWorkspace('counted_lib', 'K = 2\n'));
+    try {
+      const run = await runCli(['run', join(dir, 'l.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      const rows = out.trials.map((t: { path: string }) => readJsonLines(join(t.path, 'result.json'))[0]);
+      assert.deepEqual(rows.map((r: { value: number }) => r.value), [2, 4, 6, 8], 'every trial computed its own result');
+      assert.deepEqual(rows.map((r: { early: number }) => r.early), [0, 1, 1, 1], 'the first worker imported it itself; the later ones found it imported');
+      const parent = rows[0].parent_pid as number;
+      assert.ok(rows.every((r: { parent_pid: number }) => r.parent_pid === parent), 'every worker was forked by the one warm parent');
+      // Who ran the module's import: the first worker, the probe (a child of the warm parent), then the warm parent.
+      const imports = importsLog(dir);
+      assert.equal(imports.length, 3, JSON.stringify(imports));
+      assert.deepEqual(imports[0], [rows[0].worker_pid, parent]);
+      assert.equal(imports[1][1], parent, 'the probe is a child of the warm parent');
+      assert.deepEqual(imports[2][0], parent, 'then the warm parent imported it itself');
+      assert.deepEqual(notes(out.experiment_path), []);
+      assert.ok(allNotes(out.experiment_path).some((n) => /^the warm parent learned \d+ imports from earlier workers \(.*counted_lib.*\) and imported them in \d+\.\d{3} s$/.test(n)), allNotes(out.experiment_path).join('\n'));
+      const deadline = Date.now() + 3000;
+      while (alivePids([imports[1][0]!, parent]).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(alivePids([imports[1][0]!, parent]), [], 'neither the probe nor the warm parent outlives the run');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('never imports in the warm parent a learned module that starts a thread at import: the probe refuses it, and workers still fork warm', async () => {
+    const threaded = `K = 3\nimport threading, time\nthreading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n`;
+    const { dir, cleanup } = scratchDir(learningWorkspace('threaded_helper_lib', threaded));
+    try {
+      const run = await runCli(['run', join(dir, 'l.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      const rows = out.trials.map((t: { path: string }) => readJsonLines(join(t.path, 'result.json'))[0]);
+      assert.deepEqual(rows.map((r: { value: number }) => r.value), [3, 6, 9, 12]);
+      assert.deepEqual(rows.map((r: { early: number }) => r.early), [0, 0, 0, 0], 'each worker imported it itself');
+      const parent = rows[0].parent_pid as number;
+      assert.ok(rows.every((r: { parent_pid: number }) => r.parent_pid === parent), 'every worker still forked from the warm parent');
+      const imports = importsLog(dir);
+      assert.ok(imports.every(([pid]) => pid !== parent), 'the warm parent never imported it');
+      assert.equal(imports.length, 5, 'four workers and one probe');
+      assert.deepEqual(notes(out.experiment_path), [], 'no trial started cold');
+      assert.ok(
+        allNotes(out.experiment_path).some((n) => /^the warm parent will not import .*threaded_helper_lib.*: importing threaded_helper_lib started a thread/.test(n)),
+        allNotes(out.experiment_path).join('\n'),
+      );
+      const probe = imports.find(([pid]) => !rows.some((r: { worker_pid: number }) => r.worker_pid === pid))![0]!;
+      assert.deepEqual(alivePids([probe]), [], 'the probe was killed and reaped');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('stops forking when a learned import the probe found safe starts a thread in the warm parent itself: later trials start cold with a note', async () => {
+    // Safe in the probe and in workers (their parent is Python), unsafe in the warm parent (its parent is the driver).
+    const sly = `K = 5\nimport threading, time\nif open("/proc/%d/comm" % os.getppid()).read().startswith("node"):\n    threading.Thread(target=time.sleep, args=(60,), daemon=True).start()\n`;
+    const { dir, cleanup } = scratchDir(learningWorkspace('sly_lib', sly));
+    try {
+      const run = await runCli(['run', join(dir, 'l.tune.yaml'), '--json']);
+      assert.equal(run.code, 0, run.stderr);
+      const out = JSON.parse(run.stdout);
+      const rows = out.trials.map((t: { path: string }) => readJsonLines(join(t.path, 'result.json'))[0]);
+      assert.deepEqual(rows.map((r: { value: number }) => r.value), [5, 10, 15, 20]);
+      const parent = rows[0].parent_pid as number;
+      assert.ok(rows.slice(1).every((r: { parent_pid: number }) => r.parent_pid !== parent), 'the later trials did not fork from it');
+      const said = notes(out.experiment_path);
+      assert.equal(said.length, 3, said.join('\n'));
+      assert.ok(said.every((n) => /importing sly_lib started a thread, so forking after it is unsafe/.test(n)), said.join('\n'));
+      const deadline = Date.now() + 3000;
+      while (alivePids([parent]).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(alivePids([parent]), [], 'the retired warm parent is gone');
+    } finally {
+      cleanup();
+    }
+  });
 });
+
+/**
+ * A worker whose helper reaches a third-party module (`lib/<name>.py`, which logs "pid ppid"
+ * when imported) through a sys.path insert that the warm parent's static discovery cannot follow.
+ */
+function learningWorkspace(name: string, module: string): Record<string, string> {
+  return {
+    [`lib/${name}.py`]: `import os\nwith open(os.path.join(os.path.dirname(__file__), "imports.log"), "a") as f:\n    f.write("%d %d\\n" % (os.getpid(), os.getppid()))\n${module}`,
+    // The first trial lingers after its report, so that the warm parent has learned before the next fork.
+    'sub/worker.py': `import os, sys, time, tunekit\nearly = ${JSON.stringify(name)} in sys.modules\nimport helper\ni = tunekit.get_config()["i"]\ntunekit.report({"value": helper.times(i), "early": int(early), "worker_pid": os.getpid(), "parent_pid": os.getppid()})\nif i == 1:\n    time.sleep(1)\n`,
+    'sub/helper.py': `import os, sys\nsys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "extra"))\nfrom deep import times  # noqa: E402\n`,
+    'sub/extra/deep.py': `import ${name}\n\n\ndef times(i):\n    return ${name}.K * i\n`,
+    'l.tune.yaml': `
+trainer:
+  command: [python3, worker.py]
+  working_dir: sub
+  env: {PYTHONPATH: ../lib}
+  scaling_config: {trainer_resources: {CPU: 0}}
+param_space:
+  train_loop_config: {i: {grid_search: [1, 2, 3, 4]}}
+tune_config: {max_concurrent_trials: 1}
+resources: {CPU: 2}
+run_config: {name: learn}
+`,
+  };
+}
+
+function importsLog(dir: string): number[][] {
+  return readFileSync(join(dir, 'lib/imports.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(' ').map(Number));
+}

@@ -131,6 +131,8 @@ def report(metrics, checkpoint=None):
     """
     payload = _jsonable_metrics(metrics)
     checkpoint_path = _checkpoint_path(checkpoint)
+    if _learning is not None:
+        _learning.send_once()
     session = _current_session()
     if session is None:
         line = "[tunekit] report " + _dumps(payload)
@@ -372,4 +374,16 @@ def _connect_early():
                 pass  # Raised again, with its reason, by the first report().
 
 
+def _learning_for_warm_parent():
+    """In a worker forked by a warm parent: it learns this worker's imports (_warm_learn.py)."""
+    if "TUNEKIT_WARM_LEARN_FD" not in os.environ:
+        return None
+    import importlib
+
+    learn = importlib.import_module(__name__ + "._warm_learn")
+    learn.claim()
+    return learn
+
+
+_learning = _learning_for_warm_parent()
 _connect_early()

@@ -7,6 +7,9 @@ driver -> parent on fd 0, parent -> driver on fd 1. The first driver line says w
 The parent answers {"ready": [imported...]} or {"refused": "one sentence"} and exits.
 Then {"fork": id, "argv": [...], "env": {...}, "cwd": "...", "stdio": "/sock", "nonce": "..."}
 is answered {"forked": id, "pid": n}, and later {"exit": id, "code": c, "signal": s}.
+Between forks it may say {"learned": [...], "modules": n, "s": t, "declined": {name: why}} (what
+it imported from its workers' lists, _Learner), or {"retired": why}: it forks no more, answers
+each fork {"unforked": id, "error": why} and exits once its last worker has.
 
 Rules (README, "Warm start"): the parent never runs user code, never starts a thread and never
 initialises CUDA; each worker gets the trial's environment, cwd, argv, sys.path[0], default
@@ -22,7 +25,7 @@ import signal
 import socket
 import sys
 import tempfile
-import traceback
+import time
 
 # Never warmed: our client reads the worker's environment and connects when imported.
 _NEVER = {"tunekit", "__future__", "__main__"}
@@ -31,6 +34,10 @@ _PR_SET_PDEATHSIG = 1
 # The last variable of the parent's environment: room where a worker writes its own, so that
 # /proc/<pid>/environ (ps e, debuggers) shows what the worker really has, later values winning.
 _ROOM = b"TUNEKIT_WARM_ENV_ROOM"
+_LEARN_MAX_BYTES = 64 * 1024
+_LEARN_MAX_NAMES = 2000
+_PROBE_TIMEOUT_S = 60.0
+_PROBES_PER_LIST = 4
 
 _ctl_in = os.dup(0)
 _ctl_out = os.dup(1)
@@ -121,6 +128,27 @@ def _gpu_lib_loaded():
     return None
 
 
+def _unsafe(name):
+    """Why forking after importing `name` is unsafe, or None."""
+    if _threads() > 1:
+        return "importing %s started a thread, so forking after it is unsafe" % name
+    lib = _gpu_lib_loaded()
+    if lib:
+        return "importing %s loaded %s, so CUDA may be initialised" % (name, os.path.basename(lib))
+    torch = sys.modules.get("torch")
+    if torch is not None and getattr(torch, "cuda", None) is not None and torch.cuda.is_initialized():
+        return "CUDA was initialised while importing %s" % name
+    return None
+
+
+def _roots(request):
+    """Where the user's own modules live: the working directory and the script's directory."""
+    roots = [os.path.realpath(os.getcwd())]
+    if request.get("target"):
+        roots.append(os.path.dirname(os.path.realpath(request["target"])))
+    return roots
+
+
 def _warm(request):
     """Imports the modules; returns (imported, None) or (None, why warm start is refused)."""
     cwd = os.getcwd()
@@ -148,14 +176,9 @@ def _warm(request):
         except BaseException as err:  # noqa: B902 - any failure means: start cold
             return None, "importing %s failed in the warm parent (%s: %s)" % (name, type(err).__name__, err)
         imported.append(name)
-        if _threads() > 1:
-            return None, "importing %s started a thread, so forking after it is unsafe" % name
-        lib = _gpu_lib_loaded()
-        if lib:
-            return None, "importing %s loaded %s, so CUDA may be initialised" % (name, os.path.basename(lib))
-    torch = sys.modules.get("torch")
-    if torch is not None and getattr(torch, "cuda", None) is not None and torch.cuda.is_initialized():
-        return None, "CUDA was initialised while importing"
+        why = _unsafe(name)
+        if why:
+            return None, why
     return imported, None
 
 
@@ -198,6 +221,8 @@ def _apply_child(job, saved_out, saved_err):
     os.close(_ctl_out)
     for fd in job["close_fds"]:
         os.close(fd)
+    if job.get("learn_fd") is not None:
+        job["env"]["TUNEKIT_WARM_LEARN_FD"] = "%d:%d" % (job["learn_fd"], os.getpid())
     before = dict(os.environ)
     os.environ.clear()
     os.environ.update(job["env"])
@@ -273,7 +298,7 @@ def _child_main(job, saved_out, saved_err):
     sys.exit(0)
 
 
-def _capture_imports(request):
+def _capture_imports(call, *args):
     """Runs the imports with fd 1 and 2 going to a file, so their output can be replayed."""
     outputs = []
     saved = [os.dup(1), os.dup(2)]
@@ -281,7 +306,7 @@ def _capture_imports(request):
     try:
         os.dup2(files[0].fileno(), 1)
         os.dup2(files[1].fileno(), 2)
-        result = _warm(request)
+        result = call(*args)
         sys.stdout.flush()
         sys.stderr.flush()
     finally:
@@ -296,50 +321,306 @@ def _capture_imports(request):
     return result, outputs
 
 
-def _serve(saved_out, saved_err):
+class _Children:
+    """The workers it forked, by pid; their exits go to the driver as soon as it reaps them."""
+
+    def __init__(self):
+        self.jobs = {}
+        self.others = {}  # pid -> status of a child that is not a worker (a probe)
+
+    def reap(self):
+        while True:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            job_id = self.jobs.pop(pid, None)
+            if job_id is None:
+                self.others[pid] = status
+            elif os.WIFSIGNALED(status):
+                _send({"exit": job_id, "code": None, "signal": signal.Signals(os.WTERMSIG(status)).name})
+            else:
+                _send({"exit": job_id, "code": os.WEXITSTATUS(status), "signal": None})
+
+
+def _start_probe(candidates):
+    """Forks a throwaway child that imports `candidates` and checks after each what the
+    parent's own warming checks; returns (its pid, the read end of its report)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 2
+        try:
+            os.setsid()  # So that the parent can kill anything an import started, with it.
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            signal.set_wakeup_fd(-1)
+            os.close(r)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, 1)
+            os.dup2(devnull, 2)
+            ok, failed, unsafe = [], {}, {}
+            for name in candidates:
+                try:
+                    __import__(name)
+                except BaseException as err:  # noqa: B902 - any failure: never import it
+                    failed[name] = "importing it failed (%s: %s)" % (type(err).__name__, err)
+                    continue
+                why = _unsafe(name)
+                if why:
+                    unsafe[name] = why
+                    break
+                ok.append(name)
+            code = 1 if unsafe else 0
+            data = (json.dumps({"ok": ok, "failed": failed, "unsafe": unsafe}) + "\n").encode()
+            while data:
+                data = data[os.write(w, data):]
+        finally:
+            os._exit(code)
+    os.close(w)
+    return pid, r
+
+
+def _probe_verdict(pid, data, candidates, children):
+    """Kills and reaps the probe (and whatever its imports started); returns (the names it
+    imported safely, in order, {name: why it failed}, {name: why importing it is unsafe})."""
+    deadline = time.monotonic() + 1
+    while pid not in children.others and time.monotonic() < deadline:
+        children.reap()
+        time.sleep(0.005)
+    for kill in (os.kill, os.killpg):
+        try:
+            kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    while pid not in children.others:
+        try:
+            children.others[pid] = os.waitpid(pid, 0)[1]
+        except ChildProcessError:
+            children.reap()
+    status = children.others.pop(pid)
+    try:
+        report = json.loads(data)
+        if not (os.WIFEXITED(status) and os.WEXITSTATUS(status) in (0, 1)):
+            raise ValueError("the probe exited with status %d" % status)
+        return report["ok"], report["failed"], report["unsafe"]
+    except (ValueError, KeyError, TypeError) as err:
+        why = "the probe that imported it failed (%s)" % err
+        return [], {}, {name: why for name in candidates}
+
+
+class _Learner:
+    """Learns the third-party imports that static discovery could not see (a helper that
+    extends sys.path, an import inside a function) from the workers themselves (issue 16).
+
+    Each worker forked while learning gets a pipe on which it writes, once, the names in its
+    sys.modules (_warm_learn.py). Between forks, the parent takes the new names that are not
+    the user's own (_local_file's rule, and found at the same file as in the worker), has a
+    probe child import them, and imports those the probe found safe itself. Names that were
+    unsafe or failed are never tried again; learning stops once a list brings nothing new.
+    """
+
+    def __init__(self, roots, replay, children):
+        self.roots = roots
+        self.children = children
+        self.replay = replay  # [stdout, stderr] of the imports, replayed in each worker
+        self.active = True
+        self.pipes = {}  # read end -> what its worker wrote so far
+        self.lists = []
+        self.never = set()
+        self.tops = {}  # top-level name -> may the parent import it
+        self.probe = None  # the probe child running now, if any
+        self.round = None  # what the list being learned brought so far
+
+    def pipe(self):
+        """(read end, write end) for the next worker, or None once learning has stopped."""
+        if not self.active:
+            return None
+        r, w = os.pipe()
+        self.pipes[r] = b""
+        return r, w
+
+    def read(self, fd):
+        data = self.pipes[fd] + os.read(fd, 65536)
+        if b"\n" in data or len(data) > _LEARN_MAX_BYTES or data == self.pipes[fd]:
+            del self.pipes[fd]
+            os.close(fd)
+            if b"\n" in data:
+                self.lists.append(data.split(b"\n", 1)[0])
+        else:
+            self.pipes[fd] = data
+
+    def _top_ok(self, top, worker_file):
+        if top in _NEVER or self.roots is None:
+            return False
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            return False
+        if spec is None or _local_file(top, self.roots)[0]:
+            return False
+        if spec.origin in ("built-in", "frozen"):
+            return True
+        # Another sys.path in the worker may find another module of the same name.
+        return bool(spec.origin and worker_file) and os.path.realpath(spec.origin) == os.path.realpath(worker_file)
+
+    def _candidates(self, names, files):
+        found = []
+        for name in names[:_LEARN_MAX_NAMES]:
+            if not isinstance(name, str) or name in sys.modules or name in self.never:
+                continue
+            top = name.partition(".")[0]
+            if top not in self.tops:
+                self.tops[top] = self._top_ok(top, files.get(top))
+            if self.tops[top]:
+                found.append(name)
+        return found
+
+    def waiting_on(self):
+        """The probe's report pipe while a probe runs, and how long select may wait."""
+        if self.probe is None:
+            return [], (0.0 if self.lists and self.active else None)
+        return [self.probe["r"]], max(0.0, self.probe["deadline"] - time.monotonic())
+
+    def step(self, ready):
+        """Between forks: reads the probe's report, imports what it found safe, starts the
+        next probe. Returns (what to tell the driver or None, why to fork no more or None)."""
+        probe = self.probe
+        if probe is not None:
+            chunk = os.read(probe["r"], 65536) if probe["r"] in ready else None
+            if chunk:
+                probe["data"] += chunk
+            if not (chunk == b"" or probe["data"].endswith(b"\n") or time.monotonic() >= probe["deadline"]):
+                return None, None
+            os.close(probe["r"])
+            self.probe = None
+            safe, failed, unsafe = _probe_verdict(probe["pid"], probe["data"], probe["candidates"], self.children)
+            self.never.update(failed, unsafe)
+            for name in unsafe:
+                self.tops[name.partition(".")[0]] = False
+            self.round["declined"].update(failed)
+            self.round["declined"].update(unsafe)
+            (done, retire), outputs = _capture_imports(self._import, safe)
+            for i in (0, 1):
+                self.replay[i] += outputs[i]
+            self.round["learned"].extend(done)
+            self.never.update(safe)
+            if retire:
+                self.active = False
+                return None, retire
+            left = self._candidates(probe["candidates"], {})
+            if left and self.round["probes"] < _PROBES_PER_LIST:
+                self._probe(left)
+                return None, None
+            told, self.round = self.round, None
+            told["modules"] = len(sys.modules) - told.pop("before")
+            told["s"] = round(time.monotonic() - told.pop("started"), 3)
+            told.pop("probes")
+            return (told if told["learned"] or told["declined"] else None), None
+        while self.lists and self.active:
+            try:
+                message = json.loads(self.lists.pop(0))
+                candidates = self._candidates(list(message["modules"]), dict(message.get("files") or {}))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+            if not candidates:
+                self.active = False
+                break
+            self.round = {"learned": [], "declined": {}, "probes": 0, "before": len(sys.modules), "started": time.monotonic()}
+            self._probe(candidates)
+            break
+        return None, None
+
+    def stop(self):
+        """Kills a running probe and whatever its imports started."""
+        if self.probe is not None:
+            for kill in (os.kill, os.killpg):
+                try:
+                    kill(self.probe["pid"], signal.SIGKILL)
+                except OSError:
+                    pass
+
+    def _probe(self, candidates):
+        pid, r = _start_probe(candidates)
+        self.round["probes"] += 1
+        self.probe = {"pid": pid, "r": r, "data": b"", "candidates": candidates, "deadline": time.monotonic() + _PROBE_TIMEOUT_S}
+
+    def _import(self, names):
+        done = []
+        for name in names:
+            self.children.reap()
+            if name in sys.modules:
+                continue
+            try:
+                __import__(name)
+            except BaseException as err:  # noqa: B902 - the probe imported it: something is off
+                return done, "importing %s, learned from a worker, failed in the warm parent (%s: %s)" % (name, type(err).__name__, err)
+            done.append(name)
+            why = _unsafe(name)
+            if why:
+                return done, why
+        return done, None
+
+
+def _serve(learner):
     """The fork loop; returns the job in the child, None when the driver hangs up."""
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)
     signal.signal(signal.SIGCHLD, lambda *_: None)
-    children = {}
+    children = learner.children
     buffered = b""
+    retired = None
     while True:
-        while children:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            job_id = children.pop(pid, None)
-            if job_id is None:
-                continue
-            if os.WIFSIGNALED(status):
-                sig = signal.Signals(os.WTERMSIG(status)).name
-                _send({"exit": job_id, "code": None, "signal": sig})
-            else:
-                _send({"exit": job_id, "code": os.WEXITSTATUS(status), "signal": None})
-        ready, _, _ = select.select([_ctl_in, wake_r], [], [])
+        children.reap()
+        if retired is not None and not children.jobs:
+            return None  # Its workers are gone: nothing of its own is left to serve.
+        probe_fds, timeout = learner.waiting_on()
+        ready, _, _ = select.select([_ctl_in, wake_r, *learner.pipes, *probe_fds], [], [], timeout)
         if wake_r in ready:
             os.read(wake_r, 512)
+        if retired is None:
+            try:
+                for fd in ready:
+                    if fd in learner.pipes:
+                        learner.read(fd)
+                told, retired = learner.step(ready)
+            except Exception as err:  # noqa: BLE001 - it may have imported half of something: fork no more
+                learner.stop()
+                told, retired = None, "learning imports from workers failed in the warm parent (%s: %s)" % (type(err).__name__, err)
+            if told:
+                _send(told)
+            if retired is not None:
+                learner.active = False
+                _send({"retired": retired})
         if _ctl_in not in ready:
             continue
         chunk = os.read(_ctl_in, 65536)
         if not chunk:
+            learner.stop()
             return None
         buffered += chunk
         while b"\n" in buffered:
             line, buffered = buffered.split(b"\n", 1)
             job = json.loads(line)
+            if retired is not None:
+                _send({"unforked": job["fork"], "error": retired})
+                continue
+            learn = learner.pipe()
             job["parent_pid"] = os.getpid()
-            job["close_fds"] = [wake_r, wake_w]
+            job["close_fds"] = [wake_r, wake_w, *learner.pipes, *learner.waiting_on()[0]]
+            job["learn_fd"] = learn and learn[1]
             sys.stdout.flush()
             sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
                 return job
-            children[pid] = job["fork"]
+            if learn:
+                os.close(learn[1])
+            children.jobs[pid] = job["fork"]
             _send({"forked": job["fork"], "pid": pid})
 
 
@@ -355,16 +636,17 @@ def main():
         first += chunk
     request = json.loads(first)
     try:
-        (imported, refused), (saved_out, saved_err) = _capture_imports(request)
+        (imported, refused), (saved_out, saved_err) = _capture_imports(_warm, request)
     except BaseException as err:  # noqa: B902 - any failure means: start cold
         imported, refused, saved_out, saved_err = None, "%s: %s" % (type(err).__name__, err), b"", b""
     if refused:
         _send({"refused": refused})
         return
     _send({"ready": imported})
-    job = _serve(saved_out, saved_err)
+    learner = _Learner(_roots(request), [saved_out, saved_err], _Children())
+    job = _serve(learner)
     if job is not None:
-        _child_main(job, saved_out, saved_err)
+        _child_main(job, *learner.replay)
 
 
 if __name__ == "__main__":
