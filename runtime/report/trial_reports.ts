@@ -26,10 +26,15 @@ interface PendingRound {
   reject: (err: Error) => void;
 }
 
+/**
+ * Round ids are unique in the process, not per attempt: an answer meant for an earlier attempt
+ * of the trial can never settle a round of a later one.
+ */
+let nextRoundId = 0;
+
 export class TrialReports {
   private readonly pending = new Map<number, PendingRound>();
   private readonly exited = new Set<number>();
-  private nextId = 0;
   private hangWatch: HangWatch | undefined;
   private closed = false;
 
@@ -122,7 +127,7 @@ export class TrialReports {
   }
 
   private relayRound(round: Round): void {
-    const id = this.nextId++;
+    const id = nextRoundId++;
     this.pending.set(id, {
       resolve: (name) => round.reports.forEach((r) => r.resolve(name)),
       reject: (err) => round.reports.forEach((r) => r.reject(err)),
