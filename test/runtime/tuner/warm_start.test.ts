@@ -162,6 +162,89 @@ describe('warm start', () => {
     }
   });
 
+  it('ends a worker as python worker.py ends: threads joined, atexit run, files left open flushed, the same exit status and message', async () => {
+    // Each effect lands in the trial's folder; the warm run must leave exactly what the cold one does.
+    const worker = `
+import atexit, os, sys, threading, time, tunekit
+import keeper
+out = os.environ["TUNEKIT_TRIAL_DIR"]
+left_open = open(os.path.join(out, "left_open.txt"), "w")
+left_open.write("written, never closed or flushed by the script")
+atexit.register(lambda: open(os.path.join(out, "atexit.txt"), "w").write("ran"))
+def late():
+    time.sleep(0.3)
+    open(os.path.join(out, "thread.txt"), "w").write("joined")
+threading.Thread(target=late).start()
+keeper.keep(out)
+mode = tunekit.get_config()["mode"]
+tunekit.report({"ok": 1})
+if mode == "message":
+    sys.exit("bye from the script")
+if mode == "code":
+    sys.exit(7)
+if mode == "raise":
+    raise ValueError("boom")
+`;
+    const keeper = `import os
+log = None
+def keep(out):
+    global log
+    log = open(os.path.join(out, "helper_log.txt"), "w")
+    log.write("the helper's log, never closed")
+`;
+    const exitSpec = (warm: boolean) => `
+trainer:
+  command: [python3, worker.py]
+  working_dir: sub
+  warm_start: ${warm}
+  scaling_config: {trainer_resources: {CPU: 0}}
+param_space:
+  train_loop_config: {mode: {grid_search: [end, message, code, raise]}}
+tune_config: {max_concurrent_trials: 1}
+resources: {CPU: 2}
+run_config: {name: exits_${warm ? 'warm' : 'cold'}}
+`;
+    const { dir, cleanup } = scratchDir({ 'sub/worker.py': worker, 'sub/keeper.py': keeper, 'warm.tune.yaml': exitSpec(true), 'cold.tune.yaml': exitSpec(false) });
+    const leftBehind = (trialPath: string) => {
+      const files: Record<string, string> = {};
+      for (const f of ['left_open.txt', 'helper_log.txt', 'atexit.txt', 'thread.txt']) {
+        try {
+          files[f] = readFileSync(join(trialPath, f), 'utf8');
+        } catch {
+          files[f] = '(missing)';
+        }
+      }
+      const log = readFileSync(join(trialPath, 'worker_0.log'), 'utf8');
+      files.message = /bye from the script/.test(log) ? 'said bye' : /ValueError: boom/.test(log) ? 'traceback' : '-';
+      return files;
+    };
+    try {
+      const seenBy: Record<string, unknown> = {};
+      for (const which of ['warm', 'cold']) {
+        const run = await runCli(['run', join(dir, `${which}.tune.yaml`), '--json'], { timeoutMs: 120_000 });
+        const out = JSON.parse(run.stdout);
+        seenBy[which] = out.trials.map((t: { path: string; status: string; end_reason?: string }) => ({
+          status: t.status,
+          exit: /exit code (\d+)/.exec(t.end_reason ?? '')?.[1] ?? null,
+          ...leftBehind(t.path),
+        }));
+      }
+      const warm = seenBy.warm as Array<Record<string, string>>;
+      assert.deepEqual(warm[0], {
+        status: 'TERMINATED',
+        exit: null,
+        'left_open.txt': 'written, never closed or flushed by the script',
+        'atexit.txt': 'ran',
+        'thread.txt': 'joined',
+        'helper_log.txt': "the helper's log, never closed",
+        message: '-',
+      });
+      assert.deepEqual(seenBy.warm, seenBy.cold, 'a warm worker ends exactly as a cold one');
+    } finally {
+      cleanup();
+    }
+  });
+
   it("gives each worker its own thread count at torch's import: warm at 1 thread, cold with a note where the import starts a thread pool", { skip: !hasTorch() && 'needs /usr/bin/python3 with torch' }, async () => {
     const worker = `import os, torch, tunekit\nprint("THREADS", torch.get_num_threads(), os.environ["OMP_NUM_THREADS"], flush=True)\ntunekit.report({"threads": torch.get_num_threads()})\n`;
     const { dir, cleanup } = scratchDir({
