@@ -4,7 +4,7 @@ import type { ExperimentSpec } from '../../protocol/spec';
 import { countByStatus, TRIAL_STATUSES } from '../../protocol/trial';
 import { UserError } from '../errors/user_error';
 import { stopOrphans } from '../tuner/process_identity';
-import { repairExperiment } from '../tuner/experiment_repair';
+import { repairAndRead } from '../tuner/experiment_repair';
 import { replayExperiment } from '../tuner/experiment_replay';
 import type { ResumeState, Tuner } from '../tuner/tuner';
 import type { ErroredPolicy } from './requests';
@@ -34,11 +34,15 @@ export function checkErroredPolicy(policy: ErroredPolicy): void {
  * the repair of what the crash left is the one step that writes.
  */
 export async function resumeInput(experimentPath: string, policy: ErroredPolicy, spec?: ExperimentSpec): Promise<ExperimentInput> {
-  const repaired = await repairExperiment(experimentPath).catch((err: Error) => {
+  const repaired = await repairAndRead(experimentPath).catch((err: Error) => {
     throw new Error(err.message.startsWith('cannot ') ? err.message : `cannot resume ${experimentPath}: ${err.message}`, { cause: err });
   });
-  const replayed = await replayExperiment(experimentPath, { resumeErrored: policy.resumeErrored, restartErrored: policy.restartErrored });
-  const notes = repaired.map((r) => `resume: ${r}`);
+  const replayed = await replayExperiment(experimentPath, {
+    resumeErrored: policy.resumeErrored,
+    restartErrored: policy.restartErrored,
+    resultRows: repaired.resultRows,
+  });
+  const notes = repaired.said.map((r) => `resume: ${r}`);
   const stopped = await stopOrphans(replayed.processes, { graceMs: 3000 });
   if (stopped.length) notes.push(`resume: stopped ${stopped.length} worker process(es) left running by the previous run (pids ${stopped.join(', ')})`);
   const counts = countByStatus(replayed.trials);

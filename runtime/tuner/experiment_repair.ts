@@ -16,14 +16,31 @@ import { readJsonLines, trimTornLine } from '../storage/jsonl';
 import { reconciledProgressCsv } from '../storage/progress_csv';
 import { resolveInside } from '../storage/safe_path';
 import { PROGRESS_FILE, RESULT_FILE } from '../storage/trial_dir';
+import { mapLimited } from './map_limited';
 import { LOCK_FILE, readHeldLock } from './run_lock';
 
 const PBT_LOG_FILE = 'pbt_policy_log.jsonl';
+const REPAIR_CONCURRENCY = 16;
 
-type Row = Record<string, unknown>;
+export type Row = Record<string, unknown>;
 
 /** Repairs the experiment at `experimentPath`, whose run lock this process holds; returns what it did, in words. */
 export async function repairExperiment(experimentPath: string): Promise<string[]> {
+  return (await repairAndRead(experimentPath)).said;
+}
+
+export interface Repaired {
+  /** What the repair did, in words. */
+  said: string[];
+  /**
+   * Each trial's result.json rows as the repair read them, once repaired, by trial directory
+   * name: a resume's replay reuses them instead of reading every result.json a second time.
+   */
+  resultRows: Map<string, Row[]>;
+}
+
+/** The repair, keeping the rows it read for the replay that follows it. */
+export async function repairAndRead(experimentPath: string): Promise<Repaired> {
   await assertLockHeld(experimentPath);
   const repaired: string[] = [];
   for (const name of [JOURNAL_FILE, PBT_LOG_FILE]) await trim(experimentPath, name, repaired);
@@ -36,18 +53,29 @@ export async function repairExperiment(experimentPath: string): Promise<string[]
     }
   }
   const seen = new Set<string>();
+  const trials: Array<{ name: string; committed: ReadonlySet<string> }> = [];
   for (const e of events) {
     if (e.type !== 'trial_created' || seen.has(e.trial_id)) continue;
     seen.add(e.trial_id);
-    await repairTrial(experimentPath, e.trial_dir_name, committed.get(e.trial_id) ?? new Set(), repaired);
+    trials.push({ name: e.trial_dir_name, committed: committed.get(e.trial_id) ?? new Set() });
   }
-  return repaired;
+  // Each trial's files are its own: they are repaired side by side, and said in trial order.
+  const resultRows = new Map<string, Row[]>();
+  const perTrial = await mapLimited(trials, REPAIR_CONCURRENCY, async ({ name, committed }) => {
+    const said: string[] = [];
+    const rows = await repairTrial(experimentPath, name, committed, said);
+    if (rows) resultRows.set(name, rows);
+    return said;
+  });
+  repaired.push(...perTrial.flat());
+  return { said: repaired, resultRows };
 }
 
-async function repairTrial(experimentPath: string, name: string, committed: ReadonlySet<string>, repaired: string[]): Promise<void> {
+/** Returns the trial's result.json rows after the repair (none for a trial without a directory). */
+async function repairTrial(experimentPath: string, name: string, committed: ReadonlySet<string>, repaired: string[]): Promise<Row[] | undefined> {
   const dir = resolveInside(experimentPath, name);
   const kind = await entryKind(experimentPath, name);
-  if (kind === 'missing') return;
+  if (kind === 'missing') return undefined;
   if (kind !== 'directory') throw new Error(`cannot repair ${experimentPath}: ${name} is ${kind === 'symlink' ? 'a symlink' : 'not a directory'}`);
   await trim(experimentPath, join(name, RESULT_FILE), repaired);
   await trim(experimentPath, join(name, PROGRESS_FILE), repaired);
@@ -65,6 +93,7 @@ async function repairTrial(experimentPath: string, name: string, committed: Read
     repaired.push(`removed ${name}/${checkpoint}: it was copied but its report was never acknowledged`);
   }
   await reconcileProgress(experimentPath, name, rows, repaired);
+  return rows;
 }
 
 /** result.json is written first and is the record; progress.csv gets exactly its rows. */

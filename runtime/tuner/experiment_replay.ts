@@ -18,6 +18,7 @@ import { readJournal } from '../storage/journal';
 import { readJsonLines } from '../storage/jsonl';
 import { resolveInside } from '../storage/safe_path';
 import { RESULT_FILE } from '../storage/trial_dir';
+import { mapLimited } from './map_limited';
 import type { RecordedProcess } from './process_identity';
 import { resolveTrialConfig, type CheckpointEntry, type SampledLeaf, type TrialRecord } from './trial_record';
 import { reopen } from './trial_lifecycle';
@@ -43,6 +44,8 @@ export interface ReplayOptions {
   resumeErrored?: boolean;
   /** Ray's restart_errored: failed trials start again from scratch. */
   restartErrored?: boolean;
+  /** result.json rows already read (by the repair that just ran), by trial directory name. */
+  resultRows?: ReadonlyMap<string, Row[]>;
 }
 
 export interface ReplayedExperiment {
@@ -79,7 +82,8 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
     // Trials are independent on disk: read them side by side (one by one, 1,000 trials took twice as long).
     const rowsOf = new Map<string, Row[]>();
     await mapLimited(histories, READ_CONCURRENCY, async ({ created }) => {
-      rowsOf.set(created.trial_id, await readJsonLines<Row>(join(trialDir(experimentPath, created), RESULT_FILE)));
+      const known = options.resultRows?.get(created.trial_dir_name);
+      rowsOf.set(created.trial_id, known ?? (await readJsonLines<Row>(join(trialDir(experimentPath, created), RESULT_FILE))));
     });
     const rebuilt = await mapLimited(histories, READ_CONCURRENCY, (history) => rebuildTrial(record, experimentPath, history, rowsOf));
     for (const [i, history] of histories.entries()) {
@@ -97,20 +101,6 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
 }
 
 const READ_CONCURRENCY = 16;
-
-/** `fn` over `items` with at most `limit` running at once; results in input order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
 
 async function readRecord(experimentPath: string): Promise<ExperimentFile> {
   const isDir = await stat(experimentPath).then((s) => s.isDirectory(), () => false);
