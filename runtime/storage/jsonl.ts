@@ -26,8 +26,13 @@ export async function readJsonLines<T = unknown>(path: string, options: ReadJson
     throw new StorageError(`Could not read ${path}`, path, err);
   }
   const end = bytes.lastIndexOf(NEWLINE) + 1;
+  return parseJsonLines<T>(bytes.subarray(0, end).toString('utf8'), path);
+}
+
+/** The records of complete JSON lines (`text` ends at a newline or is empty); `path` names them in errors. */
+export function parseJsonLines<T = unknown>(text: string, path: string): T[] {
   const records: T[] = [];
-  const lines = bytes.subarray(0, end).toString('utf8').split('\n');
+  const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     try {

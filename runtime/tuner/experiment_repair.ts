@@ -5,14 +5,15 @@
  * read, and this runs only in the process holding the run lock. It changes only regular
  * files and directories inside the experiment, and refuses to go through a symlink.
  */
-import { lstat, readFile, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic_write';
-import { TEMP_PREFIX, listCheckpoints, removeTempCheckpoints } from '../storage/checkpoints';
+import { TEMP_PREFIX, checkpointIndex } from '../storage/checkpoints';
 import { JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
-import { readJsonLines, trimTornLine } from '../storage/jsonl';
+import { parseJsonLines, trimTornLine } from '../storage/jsonl';
 import { reconciledProgressCsv } from '../storage/progress_csv';
 import { resolveInside } from '../storage/safe_path';
 import { PROGRESS_FILE, RESULT_FILE } from '../storage/trial_dir';
@@ -71,19 +72,37 @@ export async function repairAndRead(experimentPath: string): Promise<Repaired> {
   return { said: repaired, resultRows };
 }
 
-/** Returns the trial's result.json rows after the repair (none for a trial without a directory). */
+/**
+ * Returns the trial's result.json rows after the repair (none for a trial without a directory).
+ * One listing of the trial directory says what each entry is, and each file is read once:
+ * a resume repairs every trial, so per-file lstat and tail reads added up to seconds.
+ */
 async function repairTrial(experimentPath: string, name: string, committed: ReadonlySet<string>, repaired: string[]): Promise<Row[] | undefined> {
   const dir = resolveInside(experimentPath, name);
   const kind = await entryKind(experimentPath, name);
   if (kind === 'missing') return undefined;
   if (kind !== 'directory') throw new Error(`cannot repair ${experimentPath}: ${name} is ${kind === 'symlink' ? 'a symlink' : 'not a directory'}`);
-  await trim(experimentPath, join(name, RESULT_FILE), repaired);
-  await trim(experimentPath, join(name, PROGRESS_FILE), repaired);
-  for (const temp of await removeTempCheckpoints(dir)) repaired.push(`removed the unfinished checkpoint copy ${name}/${temp}`);
-  const rows = await readJsonLines<Row>(join(dir, RESULT_FILE));
+  const entries = await readdir(dir, { withFileTypes: true });
+  const kinds = new Map<string, EntryKind>(entries.map((e) => [e.name, e.isSymbolicLink() ? 'symlink' : e.isFile() ? 'file' : e.isDirectory() ? 'directory' : 'other']));
+  for (const file of [RESULT_FILE, PROGRESS_FILE]) {
+    const k = kinds.get(file) ?? 'missing';
+    if (k !== 'missing' && k !== 'file') throw new Error(`cannot repair ${experimentPath}: ${join(name, file)} is ${k === 'symlink' ? 'a symlink' : 'not a regular file'}`);
+  }
+  const resultText = kinds.has(RESULT_FILE) ? await readComplete(experimentPath, join(name, RESULT_FILE), repaired) : '';
+  const progressText = kinds.has(PROGRESS_FILE) ? await readComplete(experimentPath, join(name, PROGRESS_FILE), repaired) : undefined;
+  for (const entry of entries) {
+    if (!entry.name.startsWith(TEMP_PREFIX)) continue;
+    await rm(resolveInside(dir, entry.name), { recursive: true, force: true });
+    repaired.push(`removed the unfinished checkpoint copy ${name}/${entry.name}`);
+  }
+  const rows = parseJsonLines<Row>(resultText, join(dir, RESULT_FILE));
   const acknowledged = new Set([...committed, ...rows.map((r) => r.checkpoint_dir_name).filter((c): c is string => typeof c === 'string')]);
-  // listCheckpoints lists real directories only: a symlink named like a checkpoint is never one.
-  for (const { name: checkpoint } of await listCheckpoints(dir)) {
+  // Real directories named like a checkpoint only: a symlink named like one is never one.
+  const checkpoints = entries
+    .filter((e) => e.isDirectory() && checkpointIndex(e.name) !== undefined)
+    .map((e) => e.name)
+    .sort((a, b) => checkpointIndex(a)! - checkpointIndex(b)!);
+  for (const checkpoint of checkpoints) {
     if (acknowledged.has(checkpoint)) continue;
     // Copied just before the crash, but its report was never acknowledged (the row is made
     // durable before the ack): the worker will report it again, so it is not a checkpoint yet.
@@ -92,19 +111,32 @@ async function repairTrial(experimentPath: string, name: string, committed: Read
     await rm(aside, { recursive: true, force: true });
     repaired.push(`removed ${name}/${checkpoint}: it was copied but its report was never acknowledged`);
   }
-  await reconcileProgress(experimentPath, name, rows, repaired);
+  await reconcileProgress(experimentPath, name, progressText, rows, repaired);
   return rows;
 }
 
-/** result.json is written first and is the record; progress.csv gets exactly its rows. */
-async function reconcileProgress(experimentPath: string, name: string, rows: readonly Row[], repaired: string[]): Promise<void> {
-  const relative = join(name, PROGRESS_FILE);
-  const kind = await entryKind(experimentPath, relative);
-  if (kind === 'missing' && rows.length === 0) return;
-  if (kind !== 'missing' && kind !== 'file') throw new Error(`cannot repair ${experimentPath}: ${relative} is ${kind === 'symlink' ? 'a symlink' : 'not a regular file'}`);
+/** A regular file's complete lines (refusing a symlink); a torn last line is cut off the file first. */
+async function readComplete(experimentPath: string, relative: string, repaired: string[]): Promise<string> {
   const path = join(experimentPath, relative);
-  const text = kind === 'missing' ? '' : await readFile(path, 'utf8');
-  const reconciled = reconciledProgressCsv(text, rows);
+  let text: string;
+  try {
+    text = await readFile(path, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`cannot repair ${experimentPath}: ${relative} is a symlink`);
+    throw err;
+  }
+  const complete = text.slice(0, text.lastIndexOf('\n') + 1);
+  if (complete.length < text.length) await trim(experimentPath, relative, repaired);
+  return complete;
+}
+
+/** result.json is written first and is the record; progress.csv gets exactly its rows. */
+async function reconcileProgress(experimentPath: string, name: string, text: string | undefined, rows: readonly Row[], repaired: string[]): Promise<void> {
+  const relative = join(name, PROGRESS_FILE);
+  if (text === undefined && rows.length === 0) return;
+  const path = join(experimentPath, relative);
+  const reconciled = reconciledProgressCsv(text ?? '', rows);
   if (reconciled === undefined) return;
   // The rename replaces the file itself; nothing outside the trial directory is written.
   await writeFileAtomic(path, reconciled);
