@@ -9,6 +9,14 @@ import type { TrialRecord } from './trial_record';
 import { isFinished } from './trial_status';
 import type { TunerCore } from './tuner_core';
 
+type ResultMessage = DriverToTuner & { type: 'result' };
+type Ack = (checkpointDirName: string | null, stop: boolean, error?: string) => void;
+interface ResultRow {
+  row: Record<string, unknown>;
+  now: number;
+  stopReason: string | undefined;
+}
+
 /**
  * A result from a trial's workers: its checkpoint committed, its row on disk, the searcher and
  * scheduler told, and what the scheduler decided (stop, pause, a PBT exploit) acted on.
@@ -16,50 +24,72 @@ import type { TunerCore } from './tuner_core';
 export class ResultHandling {
   constructor(private readonly core: TunerCore) {}
 
-  async onResult(trial: TrialRecord, driver: DriverHandle, msg: DriverToTuner & { type: 'result' }): Promise<void> {
-    const ack = (checkpointDirName: string | null, stop: boolean, error?: string) =>
-      driver.send({ type: 'result_ack', trialId: trial.id, id: msg.id, checkpointDirName, stop, error });
+  /**
+   * Synchronous for a result without a checkpoint (most of them): nothing waits, so the Tuner's
+   * per-trial queue need not hold a promise for it and the ack leaves at once.
+   */
+  onResult(trial: TrialRecord, driver: DriverHandle, msg: ResultMessage): void | Promise<void> {
+    const ack: Ack = (checkpointDirName, stop, error) => driver.send({ type: 'result_ack', trialId: trial.id, id: msg.id, checkpointDirName, stop, error });
     if (trial.status !== 'RUNNING' || trial.pendingOutcome) return ack(null, true, 'the trial is stopping');
+    if (msg.checkpoints.length) return this.onCheckpointedResult(trial, driver, msg, ack);
     try {
-      const checkpointName = msg.checkpoints.length
-        ? await this.core.checkpoints.commit(trial, msg.checkpoints).catch((err: Error) => this.checkpointRefused(trial, err))
-        : null;
-      if (msg.metrics === null) {
-        // Rank 0 already exited: no result, but a checkpoint the others passed still counts.
-        if (checkpointName) this.core.checkpoints.recorded(trial, checkpointName, trial.lastResult ?? {});
-        return ack(checkpointName, false);
-      }
-      const now = this.core.clock.now() / 1000;
-      const row = buildResultRow(trial, msg.metrics, now, driver.pid);
-      row.checkpoint_dir_name = checkpointName;
-      const stopReason =
-        trial.extendTo !== undefined
-          ? (row.training_iteration as number) >= trial.extendTo
-            ? `extended to training_iteration ${trial.extendTo}`
-            : undefined
-          : stopCriterionMet(row, this.core.spec.run_config.stop);
-      if (stopReason) row.done = true;
-      const results = this.core.results.get(trial.id)!;
-      results.append(row);
-      // A resume restarts from the latest checkpoint, so every row up to it must be on disk
-      // before the checkpoint is acknowledged; rows after it are re-reported anyway.
-      if (checkpointName) await results.flush();
-      lifecycle.resultRecorded(trial, row, now);
-      if (checkpointName) this.core.checkpoints.recorded(trial, checkpointName, row);
-      this.core.emit('result', trial, row);
-      this.core.searcher.onTrialResult(trial.index, row);
-      this.core.searchState.markDirty();
-      const decision: SchedulerDecision = stopReason
-        ? { action: 'stop', reason: stopReason }
-        : trial.extendTo !== undefined
-          ? { action: 'continue' }
-          : this.core.scheduler.onTrialResult(this.core.schedulerView(trial), row, resultContext(trial.id, this.core.trials));
-      this.core.journalSchedulerEvents();
-      ack(checkpointName, decision.action !== 'continue');
-      if (decision.action !== 'continue') this.act(trial, driver, decision);
+      if (msg.metrics === null) return ack(null, false);
+      const row = this.appendRow(trial, driver, msg.metrics, null);
+      this.conclude(trial, driver, row, null, ack);
     } catch (err) {
       ack(null, false, (err as Error).message);
     }
+  }
+
+  private async onCheckpointedResult(trial: TrialRecord, driver: DriverHandle, msg: ResultMessage, ack: Ack): Promise<void> {
+    try {
+      const checkpointName = await this.core.checkpoints.commit(trial, msg.checkpoints).catch((err: Error) => this.checkpointRefused(trial, err));
+      if (msg.metrics === null) {
+        // Rank 0 already exited: no result, but a checkpoint the others passed still counts.
+        this.core.checkpoints.recorded(trial, checkpointName, trial.lastResult ?? {});
+        return ack(checkpointName, false);
+      }
+      const row = this.appendRow(trial, driver, msg.metrics, checkpointName);
+      // A resume restarts from the latest checkpoint, so every row up to it must be on disk
+      // before the checkpoint is acknowledged; rows after it are re-reported anyway.
+      await this.core.results.get(trial.id)!.flush();
+      this.conclude(trial, driver, row, checkpointName, ack);
+    } catch (err) {
+      ack(null, false, (err as Error).message);
+    }
+  }
+
+  /** The result's row, with Ray's auto-filled keys, appended to result.json and progress.csv. */
+  private appendRow(trial: TrialRecord, driver: DriverHandle, metrics: Record<string, unknown>, checkpointName: string | null): ResultRow {
+    const now = this.core.clock.now() / 1000;
+    const row = buildResultRow(trial, metrics, now, driver.pid);
+    row.checkpoint_dir_name = checkpointName;
+    const stopReason =
+      trial.extendTo !== undefined
+        ? (row.training_iteration as number) >= trial.extendTo
+          ? `extended to training_iteration ${trial.extendTo}`
+          : undefined
+        : stopCriterionMet(row, this.core.spec.run_config.stop);
+    if (stopReason) row.done = true;
+    this.core.results.get(trial.id)!.append(row);
+    return { row, now, stopReason };
+  }
+
+  /** The row is recorded: the trial, searcher and scheduler learn of it, and the ack says what was decided. */
+  private conclude(trial: TrialRecord, driver: DriverHandle, { row, now, stopReason }: ResultRow, checkpointName: string | null, ack: Ack): void {
+    lifecycle.resultRecorded(trial, row, now);
+    if (checkpointName) this.core.checkpoints.recorded(trial, checkpointName, row);
+    this.core.emit('result', trial, row);
+    this.core.searcher.onTrialResult(trial.index, row);
+    this.core.searchState.markDirty();
+    const decision: SchedulerDecision = stopReason
+      ? { action: 'stop', reason: stopReason }
+      : trial.extendTo !== undefined
+        ? { action: 'continue' }
+        : this.core.scheduler.onTrialResult(this.core.schedulerView(trial), row, resultContext(trial.id, this.core.trials));
+    this.core.journalSchedulerEvents();
+    ack(checkpointName, decision.action !== 'continue');
+    if (decision.action !== 'continue') this.act(trial, driver, decision);
   }
 
   /** The worker hears of a refused checkpoint in its ack; the journal and the views must too. */
