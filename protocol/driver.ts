@@ -59,6 +59,10 @@ export type TunerToDriver =
   /** Exit once idle. */
   | { type: 'shutdown' };
 
+/** A round of reports for the Tuner, and the Tuner's answer to it. */
+export type ResultMessage = DriverToTuner & { type: 'result' };
+export type ResultAck = TunerToDriver & { type: 'result_ack' };
+
 /** What a local launcher says to its driver processes: the Tuner's messages, and a hung rank's failure. */
 export type LauncherToDriver = TunerToDriver | { type: 'fail_rank'; trialId: string; rank: number; reason: string };
 

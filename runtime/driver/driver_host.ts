@@ -14,24 +14,14 @@ export function runDriverProcess(): void {
   const send = (msg: DriverToLauncher) => process.send!(msg);
   const warm = new WarmPool();
   const drivers = new Map<string, TrainerDriver>();
-  let exitWhenIdle = false;
-  const exitIfIdle = () => {
-    if (!exitWhenIdle || drivers.size > 0) return;
-    warm.stopAll();
-    process.exit(0);
-  };
   const fromDriver = (msg: DriverToLauncher) => {
     send(msg);
-    if (msg.type !== 'ended') return;
-    drivers.delete(msg.trialId);
-    exitIfIdle();
+    if (msg.type === 'ended') drivers.delete(msg.trialId);
   };
   process.on('message', (raw) => {
     const msg = raw as LauncherToDriver;
-    if (msg.type === 'shutdown') {
-      exitWhenIdle = true;
-      return exitIfIdle();
-    }
+    // The pool ends a driver process with SIGTERM; a 'shutdown' is for a job's driver only.
+    if (msg.type === 'shutdown') return;
     if (msg.type === 'launch') {
       if (drivers.has(msg.launch.trialId)) return;
       const driver = new TrainerDriver(fromDriver, warm);

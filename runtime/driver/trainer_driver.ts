@@ -29,10 +29,6 @@ export class TrainerDriver {
     private readonly warm: WarmPool = new WarmPool(),
   ) {}
 
-  get busy(): boolean {
-    return this.trialId !== undefined;
-  }
-
   handle(msg: LauncherToDriver): void {
     switch (msg.type) {
       case 'launch':

@@ -4,13 +4,11 @@
  * where the reports are cheapest to take: in the Tuner's own process for a local trial (one hop
  * from worker to Tuner), in the job's driver for a Slurm trial (which relays rounds to the Tuner).
  */
-import type { DriverToTuner, TrialLaunch, TunerToDriver } from '../../protocol/driver';
+import type { ResultAck, ResultMessage, TrialLaunch } from '../../protocol/driver';
 import { HangWatch } from '../driver/hang_watch';
 import { ReportBarrier, type Round } from '../driver/report_barrier';
 import { ReportServer, type ReportServerOptions, type WorkerReport } from './report_server';
 
-export type ResultMessage = DriverToTuner & { type: 'result' };
-export type ResultAck = TunerToDriver & { type: 'result_ack' };
 
 export interface TrialReportsHooks {
   /** A complete round for the Tuner; it answers with `answer(ack)` carrying the same id. */

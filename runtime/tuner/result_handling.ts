@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { DriverToTuner } from '../../protocol/driver';
+import type { ResultMessage } from '../../protocol/driver';
 import { resultContext, type SchedulerDecision } from '../schedulers/trial_scheduler';
 import { buildResultRow, stopCriterionMet } from './result_row';
 import type { DriverHandle } from './trial_launcher';
@@ -9,7 +9,6 @@ import type { TrialRecord } from './trial_record';
 import { isFinished } from './trial_status';
 import type { TunerCore } from './tuner_core';
 
-type ResultMessage = DriverToTuner & { type: 'result' };
 type Ack = (checkpointDirName: string | null, stop: boolean, error?: string) => void;
 interface ResultRow {
   row: Record<string, unknown>;
