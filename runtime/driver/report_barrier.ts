@@ -59,6 +59,11 @@ export class ReportBarrier {
     return Array.from({ length: this.worldSize }, (_, r) => r).filter((r) => !round?.has(r) && !this.exited.has(r));
   }
 
+  private complete(round: Map<number, RankReport>): boolean {
+    for (let rank = 0; rank < this.worldSize; rank++) if (!round.has(rank) && !this.exited.has(rank)) return false;
+    return true;
+  }
+
   /** Open rounds, oldest first. */
   openRounds(): number[] {
     return [...this.rounds.keys()].sort((a, b) => a - b);
@@ -71,9 +76,14 @@ export class ReportBarrier {
 
   private check(index: number): void {
     const round = this.rounds.get(index);
-    if (!round || this.missing(index).length > 0) return;
+    if (!round || !this.complete(round)) return;
     this.rounds.delete(index);
-    const reports = [...round.values()].sort((a, b) => a.rank - b.rank);
+    // In rank order by construction; this runs once per report, so it allocates no more than it keeps.
+    const reports: RankReport[] = [];
+    for (let rank = 0; rank < this.worldSize; rank++) {
+      const report = round.get(rank);
+      if (report) reports.push(report);
+    }
     this.onRound({
       index,
       metrics: round.get(0)?.metrics ?? null,

@@ -1,11 +1,12 @@
 /**
- * Text waiting to be written, kept as UTF-8 in large off-heap chunks: thousands of
- * small strings held for a flush interval would survive into the old generation and
- * make the garbage collector the main cost at high result rates.
+ * Text waiting to be written, kept as UTF-8 in large off-heap chunks. Each line is encoded as
+ * it arrives: a string held for even a few milliseconds survives a young-generation collection
+ * and is copied into the old one, and at high result rates that copying, not the encoding,
+ * was the main cost (issue 16's report path, measured).
  */
 const CHUNK_BYTES = 256 * 1024;
-/** Lines are encoded in batches: one encode call per line costs more than a join. */
-const BATCH_LINES = 128;
+/** A UTF-16 code unit never takes more than 3 UTF-8 bytes. */
+const MAX_BYTES_PER_UNIT = 3;
 
 export class LineBuffer {
   private chunks: Buffer[] = [];
@@ -14,36 +15,15 @@ export class LineBuffer {
   private start = 0;
   private used = 0;
   private encodedBytes = 0;
-  private batch: string[] = [];
-  private batchLength = 0;
 
-  /** Bytes buffered, counting not-yet-encoded text at one byte per character. */
+  /** Bytes buffered. */
   get byteLength(): number {
-    return this.encodedBytes + this.batchLength;
+    return this.encodedBytes;
   }
 
   write(text: string): void {
-    this.batch.push(text);
-    this.batchLength += text.length;
-    if (this.batch.length >= BATCH_LINES) this.encodeBatch();
-  }
-
-  take(): Buffer[] {
-    this.encodeBatch();
-    this.seal();
-    const chunks = this.chunks;
-    this.chunks = [];
-    this.encodedBytes = 0;
-    return chunks;
-  }
-
-  private encodeBatch(): void {
-    if (this.batch.length === 0) return;
-    const text = this.batch.join('');
-    this.batch = [];
-    this.batchLength = 0;
-    // A UTF-16 code unit never takes more than 3 UTF-8 bytes.
-    if (this.current.length - this.used < text.length * 3) {
+    const room = this.current.length - this.used;
+    if (room < text.length * MAX_BYTES_PER_UNIT && room < Buffer.byteLength(text)) {
       this.seal();
       this.current = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, Buffer.byteLength(text)));
       this.start = 0;
@@ -52,6 +32,14 @@ export class LineBuffer {
     const written = this.current.write(text, this.used);
     this.used += written;
     this.encodedBytes += written;
+  }
+
+  take(): Buffer[] {
+    this.seal();
+    const chunks = this.chunks;
+    this.chunks = [];
+    this.encodedBytes = 0;
+    return chunks;
   }
 
   private seal(): void {

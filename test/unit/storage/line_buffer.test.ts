@@ -32,3 +32,13 @@ test('a line larger than a chunk is kept whole', () => {
   assert.ok(buffer.byteLength >= big.length);
   assert.equal(text(buffer.take()), `a\n${big}b\n`);
 });
+
+test('multi-byte lines that fill chunk after chunk are never split across a chunk boundary', () => {
+  const buffer = new LineBuffer();
+  const lines = Array.from({ length: 40_000 }, (_, i) => `${'é'.repeat(i % 7)}🚀${i}\n`);
+  for (const line of lines) buffer.write(line);
+  const chunks = buffer.take();
+  assert.ok(chunks.length > 1, 'the lines span several chunks');
+  for (const chunk of chunks) assert.equal(chunk.toString('utf8').endsWith('\n'), true);
+  assert.equal(text(chunks), lines.join(''));
+});
