@@ -143,6 +143,35 @@ except ValueError as err:
   }
 });
 
+test('a child forked from a worker may not report on its parent\'s connection, and the parent goes on reporting', TIMEOUT, async () => {
+  const h = await startHarness({});
+  try {
+    const script = `
+import os, tunekit
+tunekit.report({"step": 1})
+pid = os.fork()
+if pid == 0:
+    try:
+        tunekit.report({"step": 99})
+        os._exit(3)
+    except tunekit.ReportError as err:
+        print("child:", err, flush=True)
+        os._exit(0)
+_, status = os.waitpid(pid, 0)
+assert os.waitstatus_to_exitcode(status) == 0, status
+tunekit.report({"step": 2})
+print("parent ok")
+`;
+    const result = await runPython(script, h.workerEnv(0));
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /child: tunekit.report\(\) was called in a forked child process/);
+    assert.match(result.stdout, /parent ok/);
+    assert.deepEqual(h.reports.map((r) => r.metrics), [{ step: 1 }, { step: 2 }]);
+  } finally {
+    await h.close();
+  }
+});
+
 test('outside Tunekit, report prints the metrics and there is no checkpoint, config or peers', TIMEOUT, async () => {
   const script = `
 import tunekit

@@ -181,7 +181,7 @@ class _Session:
 
     def report(self, metrics, checkpoint):
         with self._lock:
-            if os.getpid() != self._pid:
+            if _forked_from is not None and _forked_from == self._pid:
                 raise ReportError(
                     "tunekit.report() was called in a forked child process; report from the worker process itself"
                 )
@@ -271,10 +271,25 @@ _LOST_MESSAGE = (
 
 _session = None
 _session_lock = threading.Lock()
+# The pid a forked child was forked from: a fork copies the session, whose socket is the
+# parent's. Set at the fork rather than compared with os.getpid() per report, a system call.
+_forked_from = None
+
+
+def _after_fork_in_child():
+    global _forked_from
+    if _session is not None and _forked_from is None:
+        _forked_from = _session._pid
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _current_session():
     global _session
+    session = _session
+    if session is not None:  # Once made, the process's session for good: no environment lookup per report.
+        return session
     path = os.environ.get("TUNEKIT_REPORT_SOCKET")
     if not path:
         return None
@@ -292,18 +307,37 @@ def _dumps(value):
 def _jsonable_metrics(metrics):
     if not isinstance(metrics, Mapping):
         raise TypeError("tunekit.report() needs a dict of metrics, got %s" % type(metrics).__name__)
-    return _jsonable(metrics, "metrics")
+    return _jsonable(metrics, ("metrics",))
 
 
-def _jsonable(value, where):
+def _where(path):
+    """A value's place for an error message, e.g. ``metrics['loss'][2]``; made only on error."""
+    return path[0] + "".join("[%d]" % step if type(step) is int else "[%r]" % (step,) for step in path[1:])
+
+
+_MAX_FLOAT = sys.float_info.max
+
+
+def _jsonable(value, path):
+    # Exact built-in types first: this runs for every value of every report, and the common
+    # flat dict of floats and ints should cost no more than a type check each (issue 16).
+    kind = type(value)
+    if kind is float:
+        if value - value == 0.0:  # finite: inf - inf and nan - nan are both nan
+            return value
+    elif kind is int:
+        if -_MAX_FLOAT <= value <= _MAX_FLOAT:
+            return value
+    elif kind is str or value is None or kind is bool:
+        return value
     if value is None or isinstance(value, bool):
         return value
     if isinstance(value, str):
         return str(value)
     if isinstance(value, int):
-        if abs(value) > sys.float_info.max:
+        if abs(value) > _MAX_FLOAT:
             # The trainer reads numbers as doubles and refuses one that overflows (REPORTING.md).
-            raise ValueError("%s is an integer too large for a 64-bit float, which cannot be reported" % where)
+            raise ValueError("%s is an integer too large for a 64-bit float, which cannot be reported" % _where(path))
         return int(value)
     if isinstance(value, float):
         if math.isnan(value):
@@ -314,22 +348,22 @@ def _jsonable(value, where):
     if isinstance(value, Mapping):
         out = {}
         for key, item in value.items():
-            if not isinstance(key, str):
-                raise TypeError("%s has a key %r that is not a string" % (where, key))
-            out[str(key)] = _jsonable(item, "%s[%r]" % (where, key))
+            if type(key) is not str and not isinstance(key, str):
+                raise TypeError("%s has a key %r that is not a string" % (_where(path), key))
+            out[str(key)] = _jsonable(item, path + (key,))
         return out
     if isinstance(value, (list, tuple)):
-        return [_jsonable(item, "%s[%d]" % (where, i)) for i, item in enumerate(value)]
+        return [_jsonable(item, path + (i,)) for i, item in enumerate(value)]
     # numpy and torch values: scalars and arrays both have tolist(); some scalars only item().
     for convert in ("tolist", "item"):
         method = getattr(value, convert, None)
         if callable(method):
-            return _jsonable(method(), where)
+            return _jsonable(method(), path)
     if isinstance(value, numbers.Real):
-        return _jsonable(float(value), where)
+        return _jsonable(float(value), path)
     raise TypeError(
         "%s is a %s, which cannot be reported (use numbers, strings, booleans, None, lists or dicts)"
-        % (where, type(value).__name__)
+        % (_where(path), type(value).__name__)
     )
 
 
