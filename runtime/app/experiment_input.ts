@@ -40,7 +40,7 @@ export async function resumeInput(experimentPath: string, policy: ErroredPolicy,
   const replayed = await replayExperiment(experimentPath, {
     resumeErrored: policy.resumeErrored,
     restartErrored: policy.restartErrored,
-    resultRows: repaired.resultRows,
+    read: repaired.trials,
   });
   const notes = repaired.said.map((r) => `resume: ${r}`);
   const stopped = await stopOrphans(replayed.processes, { graceMs: 3000 });

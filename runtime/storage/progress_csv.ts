@@ -115,14 +115,20 @@ export class CsvColumns {
  * rows padded), keeping what is there. A CSV with more records than results cannot come
  * from the writer, and is rebuilt from the results.
  */
-export function reconciledProgressCsv(text: string, results: readonly Record<string, unknown>[]): string | undefined {
+export interface ResultRowsFrom {
+  readonly length: number;
+  /** The rows from `index` on; only rows progress.csv lacks are asked for. */
+  from(index: number): readonly Record<string, unknown>[];
+}
+
+export function reconciledProgressCsv(text: string, results: ResultRowsFrom): string | undefined {
   const complete = text.slice(0, text.lastIndexOf('\n') + 1);
   const lines = complete === '' ? 0 : complete.split('\n').length - 1;
   const records = Math.max(0, lines - 1);
   if (records === results.length && complete === text) return undefined;
   const keep = records <= results.length ? complete : '';
   const header = keep === '' ? [] : parseCsvLine(keep.slice(0, keep.indexOf('\n')));
-  const missing = results.slice(keep === '' ? 0 : records);
+  const missing = results.from(keep === '' ? 0 : records);
   const flattener = new ResultFlattener();
   const columns = new CsvColumns(header);
   const flat = missing.map((result) => flattener.flatten(result));

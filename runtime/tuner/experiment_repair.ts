@@ -5,25 +5,29 @@
  * read, and this runs only in the process holding the run lock. It changes only regular
  * files and directories inside the experiment, and refuses to go through a symlink.
  */
-import { constants } from 'node:fs';
-import { lstat, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { closeSync, constants, lstatSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../storage/atomic_write';
 import { TEMP_PREFIX, checkpointIndex } from '../storage/checkpoints';
 import { JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
-import { parseJsonLines, trimTornLine } from '../storage/jsonl';
+import { trimTornLine } from '../storage/jsonl';
+import { ResultLines } from '../storage/result_lines';
 import { reconciledProgressCsv } from '../storage/progress_csv';
 import { resolveInside } from '../storage/safe_path';
 import { PROGRESS_FILE, RESULT_FILE } from '../storage/trial_dir';
-import { mapLimited } from './map_limited';
+import type { TrialOnDisk } from './experiment_replay';
 import { LOCK_FILE, readHeldLock } from './run_lock';
 
 const PBT_LOG_FILE = 'pbt_policy_log.jsonl';
-const REPAIR_CONCURRENCY = 16;
-
-export type Row = Record<string, unknown>;
+/**
+ * Trials read between two turns of the event loop. A trial's files are read with synchronous
+ * calls (cached small files: an async call per file cost ten times as much on a 1,000-trial
+ * resume), in batches, so a daemon hosting other experiments still answers their reports.
+ */
+const TRIALS_PER_TURN = 32;
 
 /** Repairs the experiment at `experimentPath`, whose run lock this process holds; returns what it did, in words. */
 export async function repairExperiment(experimentPath: string): Promise<string[]> {
@@ -34,10 +38,10 @@ export interface Repaired {
   /** What the repair did, in words. */
   said: string[];
   /**
-   * Each trial's result.json rows as the repair read them, once repaired, by trial directory
-   * name: a resume's replay reuses them instead of reading every result.json a second time.
+   * Each trial's result.json rows and checkpoints as the repair left them, by trial directory
+   * name: a resume's replay reuses them instead of reading every trial a second time.
    */
-  resultRows: Map<string, Row[]>;
+  trials: Map<string, TrialOnDisk>;
 }
 
 /** The repair, keeping the rows it read for the replay that follows it. */
@@ -60,29 +64,27 @@ export async function repairAndRead(experimentPath: string): Promise<Repaired> {
     seen.add(e.trial_id);
     trials.push({ name: e.trial_dir_name, committed: committed.get(e.trial_id) ?? new Set() });
   }
-  // Each trial's files are its own: they are repaired side by side, and said in trial order.
-  const resultRows = new Map<string, Row[]>();
-  const perTrial = await mapLimited(trials, REPAIR_CONCURRENCY, async ({ name, committed }) => {
-    const said: string[] = [];
-    const rows = await repairTrial(experimentPath, name, committed, said);
-    if (rows) resultRows.set(name, rows);
-    return said;
-  });
-  repaired.push(...perTrial.flat());
-  return { said: repaired, resultRows };
+  const onDisk = new Map<string, TrialOnDisk>();
+  for (const [i, { name, committed }] of trials.entries()) {
+    if (i > 0 && i % TRIALS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
+    const trial = await repairTrial(experimentPath, name, committed, repaired);
+    if (trial) onDisk.set(name, trial);
+  }
+  return { said: repaired, trials: onDisk };
 }
 
 /**
- * Returns the trial's result.json rows after the repair (none for a trial without a directory).
- * One listing of the trial directory says what each entry is, and each file is read once:
- * a resume repairs every trial, so per-file lstat and tail reads added up to seconds.
+ * Returns the trial's result.json rows and checkpoints after the repair (none for a trial
+ * without a directory). One listing of the trial directory says what each entry is, and each
+ * file is read once: a resume repairs every trial, so per-file lstat and tail reads added up
+ * to seconds.
  */
-async function repairTrial(experimentPath: string, name: string, committed: ReadonlySet<string>, repaired: string[]): Promise<Row[] | undefined> {
+async function repairTrial(experimentPath: string, name: string, committed: ReadonlySet<string>, repaired: string[]): Promise<TrialOnDisk | undefined> {
   const dir = resolveInside(experimentPath, name);
-  const kind = await entryKind(experimentPath, name);
+  const kind = entryKind(experimentPath, name);
   if (kind === 'missing') return undefined;
   if (kind !== 'directory') throw new Error(`cannot repair ${experimentPath}: ${name} is ${kind === 'symlink' ? 'a symlink' : 'not a directory'}`);
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   const kinds = new Map<string, EntryKind>(entries.map((e) => [e.name, e.isSymbolicLink() ? 'symlink' : e.isFile() ? 'file' : e.isDirectory() ? 'directory' : 'other']));
   for (const file of [RESULT_FILE, PROGRESS_FILE]) {
     const k = kinds.get(file) ?? 'missing';
@@ -95,14 +97,15 @@ async function repairTrial(experimentPath: string, name: string, committed: Read
     await rm(resolveInside(dir, entry.name), { recursive: true, force: true });
     repaired.push(`removed the unfinished checkpoint copy ${name}/${entry.name}`);
   }
-  const rows = parseJsonLines<Row>(resultText, join(dir, RESULT_FILE));
-  const acknowledged = new Set([...committed, ...rows.map((r) => r.checkpoint_dir_name).filter((c): c is string => typeof c === 'string')]);
+  const rows = ResultLines.of(resultText, join(dir, RESULT_FILE));
+  const acknowledged = new Set([...committed, ...rows.checkpointNames()]);
   // Real directories named like a checkpoint only: a symlink named like one is never one.
   const checkpoints = entries
     .filter((e) => e.isDirectory() && checkpointIndex(e.name) !== undefined)
-    .map((e) => e.name)
-    .sort((a, b) => checkpointIndex(a)! - checkpointIndex(b)!);
-  for (const checkpoint of checkpoints) {
+    .map((e) => ({ name: e.name, index: checkpointIndex(e.name)! }))
+    .sort((a, b) => a.index - b.index);
+  const kept = checkpoints.filter((c) => acknowledged.has(c.name));
+  for (const { name: checkpoint } of checkpoints) {
     if (acknowledged.has(checkpoint)) continue;
     // Copied just before the crash, but its report was never acknowledged (the row is made
     // durable before the ack): the worker will report it again, so it is not a checkpoint yet.
@@ -112,7 +115,7 @@ async function repairTrial(experimentPath: string, name: string, committed: Read
     repaired.push(`removed ${name}/${checkpoint}: it was copied but its report was never acknowledged`);
   }
   await reconcileProgress(experimentPath, name, progressText, rows, repaired);
-  return rows;
+  return { rows, checkpoints: kept };
 }
 
 /** A regular file's complete lines (refusing a symlink); a torn last line is cut off the file first. */
@@ -120,7 +123,12 @@ async function readComplete(experimentPath: string, relative: string, repaired: 
   const path = join(experimentPath, relative);
   let text: string;
   try {
-    text = await readFile(path, { encoding: 'utf8', flag: constants.O_RDONLY | constants.O_NOFOLLOW });
+    const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    try {
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw new Error(`cannot repair ${experimentPath}: ${relative} is a symlink`);
@@ -132,7 +140,7 @@ async function readComplete(experimentPath: string, relative: string, repaired: 
 }
 
 /** result.json is written first and is the record; progress.csv gets exactly its rows. */
-async function reconcileProgress(experimentPath: string, name: string, text: string | undefined, rows: readonly Row[], repaired: string[]): Promise<void> {
+async function reconcileProgress(experimentPath: string, name: string, text: string | undefined, rows: ResultLines, repaired: string[]): Promise<void> {
   const relative = join(name, PROGRESS_FILE);
   if (text === undefined && rows.length === 0) return;
   const path = join(experimentPath, relative);
@@ -144,7 +152,7 @@ async function reconcileProgress(experimentPath: string, name: string, text: str
 }
 
 async function trim(experimentPath: string, relative: string, repaired: string[]): Promise<void> {
-  const kind = await entryKind(experimentPath, relative);
+  const kind = entryKind(experimentPath, relative);
   if (kind === 'missing') return;
   if (kind !== 'file') throw new Error(`cannot repair ${experimentPath}: ${relative} is ${kind === 'symlink' ? 'a symlink' : 'not a regular file'}`);
   const removed = await trimTornLine(join(experimentPath, relative));
@@ -154,14 +162,14 @@ async function trim(experimentPath: string, relative: string, repaired: string[]
 type EntryKind = 'missing' | 'file' | 'directory' | 'symlink' | 'other';
 
 /** What `relative` is under `base`, looking at every step with lstat so no symlink is passed through. */
-async function entryKind(base: string, relative: string): Promise<EntryKind> {
+function entryKind(base: string, relative: string): EntryKind {
   let path = base;
   const parts = relative.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
   for (const [i, part] of parts.entries()) {
     path = join(path, part);
     let stats;
     try {
-      stats = await lstat(path);
+      stats = lstatSync(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
       throw err;

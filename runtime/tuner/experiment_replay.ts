@@ -12,10 +12,10 @@ import type { ExperimentRecord, TrialCreatedEvent } from '../../protocol/journal
 import { reduceJournal, type TrialJournal } from '../../protocol/journal_reducer';
 import { compareKeys, getAt } from '../search/config_paths';
 import { planSearch } from '../search/variants';
-import { listCheckpoints } from '../storage/checkpoints';
+import { type CheckpointDir, listCheckpoints } from '../storage/checkpoints';
 import { EXPERIMENT_FILE, JOURNAL_FILE } from '../storage/experiment_dir';
 import { readJournal } from '../storage/journal';
-import { readJsonLines } from '../storage/jsonl';
+import { type ResultLines, readResultLines } from '../storage/result_lines';
 import { resolveInside } from '../storage/safe_path';
 import { RESULT_FILE } from '../storage/trial_dir';
 import { mapLimited } from './map_limited';
@@ -44,8 +44,15 @@ export interface ReplayOptions {
   resumeErrored?: boolean;
   /** Ray's restart_errored: failed trials start again from scratch. */
   restartErrored?: boolean;
-  /** result.json rows already read (by the repair that just ran), by trial directory name. */
-  resultRows?: ReadonlyMap<string, Row[]>;
+  /** Trials already read (by the repair that just ran), by trial directory name. */
+  read?: ReadonlyMap<string, TrialOnDisk>;
+}
+
+/** What a trial's directory holds that the replay needs: its result rows and its checkpoints. */
+export interface TrialOnDisk {
+  rows: ResultLines;
+  /** Complete checkpoint directories, oldest first. */
+  checkpoints: readonly CheckpointDir[];
 }
 
 export interface ReplayedExperiment {
@@ -60,8 +67,6 @@ export interface ReplayedExperiment {
   /** Results of restarted trials that no longer count; the Tuner journals them. */
   superseded: Array<{ trialId: string; fromIteration: number; toIteration: number }>;
 }
-
-type Row = Record<string, unknown>;
 
 export async function replayExperiment(experimentPath: string, options: ReplayOptions = {}): Promise<ReplayedExperiment> {
   if (options.resumeErrored && options.restartErrored) {
@@ -80,12 +85,15 @@ export async function replayExperiment(experimentPath: string, options: ReplayOp
   const processes: ReplayedExperiment['processes'] = [];
   try {
     // Trials are independent on disk: read them side by side (one by one, 1,000 trials took twice as long).
-    const rowsOf = new Map<string, Row[]>();
+    const rowsOf = new Map<string, ResultLines>();
+    const checkpointsOf = new Map<string, readonly CheckpointDir[]>();
     await mapLimited(histories, READ_CONCURRENCY, async ({ created }) => {
-      const known = options.resultRows?.get(created.trial_dir_name);
-      rowsOf.set(created.trial_id, known ?? (await readJsonLines<Row>(join(trialDir(experimentPath, created), RESULT_FILE))));
+      const known = options.read?.get(created.trial_dir_name);
+      const dir = trialDir(experimentPath, created);
+      rowsOf.set(created.trial_id, known?.rows ?? (await readResultLines(join(dir, RESULT_FILE))));
+      checkpointsOf.set(created.trial_id, known?.checkpoints ?? (await listCheckpoints(dir)));
     });
-    const rebuilt = await mapLimited(histories, READ_CONCURRENCY, (history) => rebuildTrial(record, experimentPath, history, rowsOf));
+    const rebuilt = histories.map((history) => rebuildTrial(record, experimentPath, history, rowsOf, checkpointsOf.get(history.created.trial_id) ?? []));
     for (const [i, history] of histories.entries()) {
       const trial = rebuilt[i];
       applyErroredPolicy(trial, options, superseded);
@@ -145,18 +153,18 @@ function trialDir(experimentPath: string, created: TrialCreatedEvent): string {
   return join(experimentPath, created.trial_dir_name);
 }
 
-async function rebuildTrial(
+function rebuildTrial(
   record: ExperimentFile,
   experimentPath: string,
   history: TrialHistory,
-  rowsOf: ReadonlyMap<string, Row[]>,
-): Promise<TrialRecord> {
+  rowsOf: ReadonlyMap<string, ResultLines>,
+  checkpointDirs: readonly CheckpointDir[],
+): TrialRecord {
   const { created } = history;
   const dir = trialDir(experimentPath, created);
-  const rows = rowsOf.get(created.trial_id) ?? [];
-  const lastRow = rows[rows.length - 1];
+  const lastRow = rowsOf.get(created.trial_id)?.last();
   const rowIteration = numberOr(lastRow?.training_iteration, 0);
-  const checkpoints = await rebuildCheckpoints(dir, history, rows, rowsOf);
+  const checkpoints = rebuildCheckpoints(history, rowsOf, checkpointDirs);
   const trial: TrialRecord = {
     id: created.trial_id,
     index: created.index,
@@ -200,21 +208,17 @@ function sampledLeaves(paramSpace: unknown, config: Record<string, unknown>): Sa
     .map((keys) => ({ path: keys.join('/'), value: getAt(config, keys) }));
 }
 
-async function rebuildCheckpoints(
-  dir: string,
-  history: TrialHistory,
-  rows: readonly Row[],
-  rowsOf: ReadonlyMap<string, Row[]>,
-): Promise<CheckpointEntry[]> {
+function rebuildCheckpoints(history: TrialHistory, rowsOf: ReadonlyMap<string, ResultLines>, checkpointDirs: readonly CheckpointDir[]): CheckpointEntry[] {
+  const rows = rowsOf.get(history.created.trial_id);
   const entries: CheckpointEntry[] = [];
-  for (const { name } of await listCheckpoints(dir)) {
-    const row = findLast(rows, (r) => r.checkpoint_dir_name === name);
+  for (const { name } of checkpointDirs) {
+    const row = rows?.lastNaming(name);
     const committed = history.committed.get(name);
     if (row) {
       entries.push({ name, iteration: numberOr(row.training_iteration, committed ?? 0), metrics: row });
     } else if (committed !== undefined) {
       const clone = history.clones.get(name);
-      const donorRow = clone && findLast(rowsOf.get(clone.donorId) ?? [], (r) => r.checkpoint_dir_name === clone.donorCheckpoint);
+      const donorRow = clone && rowsOf.get(clone.donorId)?.lastNaming(clone.donorCheckpoint);
       entries.push({ name, iteration: committed, metrics: donorRow ?? {} });
     }
     // Otherwise it was copied just before the crash but never acknowledged: not a checkpoint yet.
@@ -230,11 +234,6 @@ function applyErroredPolicy(trial: TrialRecord, options: ReplayOptions, supersed
 
 /** A created trial's journal, as the one reducer reads it. */
 type TrialHistory = TrialJournal & { created: TrialCreatedEvent };
-
-function findLast<T>(items: readonly T[], predicate: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return items[i];
-  return undefined;
-}
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
