@@ -23,23 +23,31 @@ export interface Round {
 }
 
 export class ReportBarrier {
-  private readonly reportsOf = new Map<number, number>();
-  private readonly rounds = new Map<number, Map<number, RankReport>>();
+  /** Reports each rank sent so far. */
+  private readonly reportsOf: number[];
+  /** Open rounds by index: each rank's report, by rank. */
+  private readonly rounds = new Map<number, Array<RankReport | undefined>>();
   private readonly exited = new Set<number>();
   private failure: Error | undefined;
 
   constructor(
     private readonly worldSize: number,
     private readonly onRound: (round: Round) => void,
-  ) {}
+  ) {
+    this.reportsOf = new Array<number>(worldSize).fill(0);
+  }
 
   add(report: RankReport): void {
     if (this.failure) return report.reject(this.failure);
-    const index = (this.reportsOf.get(report.rank) ?? 0) + 1;
-    this.reportsOf.set(report.rank, index);
+    const index = ++this.reportsOf[report.rank];
+    if (this.worldSize === 1) {
+      // One rank: every report is a round of its own (most trials), with nothing to hold.
+      this.onRound({ index, metrics: report.metrics, checkpoints: report.checkpoint ? [report.checkpoint] : [], reports: [report] });
+      return;
+    }
     let round = this.rounds.get(index);
-    if (!round) this.rounds.set(index, (round = new Map()));
-    round.set(report.rank, report);
+    if (!round) this.rounds.set(index, (round = new Array<RankReport | undefined>(this.worldSize)));
+    round[report.rank] = report;
     this.check(index);
   }
 
@@ -56,11 +64,11 @@ export class ReportBarrier {
   /** Ranks the round `index` still waits for (for diagnostics). */
   missing(index: number): number[] {
     const round = this.rounds.get(index);
-    return Array.from({ length: this.worldSize }, (_, r) => r).filter((r) => !round?.has(r) && !this.exited.has(r));
+    return Array.from({ length: this.worldSize }, (_, r) => r).filter((r) => !round?.[r] && !this.exited.has(r));
   }
 
-  private complete(round: Map<number, RankReport>): boolean {
-    for (let rank = 0; rank < this.worldSize; rank++) if (!round.has(rank) && !this.exited.has(rank)) return false;
+  private complete(round: ReadonlyArray<RankReport | undefined>): boolean {
+    for (let rank = 0; rank < this.worldSize; rank++) if (!round[rank] && !this.exited.has(rank)) return false;
     return true;
   }
 
@@ -70,7 +78,7 @@ export class ReportBarrier {
   }
 
   rejectAll(err: Error): void {
-    for (const round of this.rounds.values()) for (const r of round.values()) r.reject(err);
+    for (const round of this.rounds.values()) for (const r of round) r?.reject(err);
     this.rounds.clear();
   }
 
@@ -80,13 +88,10 @@ export class ReportBarrier {
     this.rounds.delete(index);
     // In rank order by construction; this runs once per report, so it allocates no more than it keeps.
     const reports: RankReport[] = [];
-    for (let rank = 0; rank < this.worldSize; rank++) {
-      const report = round.get(rank);
-      if (report) reports.push(report);
-    }
+    for (const report of round) if (report) reports.push(report);
     this.onRound({
       index,
-      metrics: round.get(0)?.metrics ?? null,
+      metrics: round[0]?.metrics ?? null,
       checkpoints: reports.flatMap((r) => (r.checkpoint ? [r.checkpoint] : [])),
       reports,
     });

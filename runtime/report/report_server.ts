@@ -2,12 +2,12 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { chmodSync, lstatSync, rmSync, unlinkSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { DEFAULT_MAX_LINE_BYTES } from '../../protocol/report';
-import { ReportConnection, type ConnectionHost, type ReportAck, type WorkerReport } from './report_connection';
+import { ReportConnection, type AnswerReport, type ConnectionHost, type ReportAck, type WorkerReport } from './report_connection';
 import { RejectionLog } from './rejection_log';
 
 // The connection produces reports and awaits acks, so it defines them; the server, its owner,
 // passes them on (they lived here once, and made the pair a cycle: issue 13 §5).
-export type { ReportAck, WorkerReport };
+export type { AnswerReport, ReportAck, WorkerReport };
 
 export interface ReportServerOptions {
   /** Absolute path inside a private (0700) directory. */
@@ -19,8 +19,12 @@ export interface ReportServerOptions {
   maxConsecutiveErrors?: number;
   /** How long a new connection may stay silent before its hello (default 10 s). */
   helloTimeoutMs?: number;
-  /** Resolves once the result is persisted; a rejection becomes ok:false with its message. */
-  onReport: (r: WorkerReport) => Promise<ReportAck>;
+  /**
+   * Takes a report and answers it: by calling `answer` (at once or later), or by returning a
+   * promise that resolves once the result is persisted. An error or a rejection becomes
+   * ok:false with its message.
+   */
+  onReport: (r: WorkerReport, answer: AnswerReport) => Promise<ReportAck> | void;
   /** Rate-limited log sink for refused lines and connections. */
   onRejected?: (what: string) => void;
   onConnect?: (rank: number, pid: number) => void;
@@ -146,7 +150,10 @@ export class ReportServer {
         }
         this.notify(() => opts.onConnect?.(rank, pid));
       },
-      deliver: (report) => new Promise<ReportAck>((resolve) => resolve(opts.onReport(report))),
+      deliver: (report, answer) => {
+        const returned = opts.onReport(report, answer);
+        if (returned) returned.then(answer, (err: unknown) => answer(err instanceof Error ? err : new Error(String(err))));
+      },
       reject: (what) => this.log.note(what),
       closed: (conn) => {
         this.connections.delete(conn);

@@ -7,7 +7,7 @@
 import type { ResultAck, ResultMessage, TrialLaunch } from '../../protocol/driver';
 import { HangWatch } from '../driver/hang_watch';
 import { ReportBarrier, type Round } from '../driver/report_barrier';
-import { ReportServer, type ReportServerOptions, type WorkerReport } from './report_server';
+import { ReportServer, type AnswerReport, type ReportServerOptions, type WorkerReport } from './report_server';
 
 
 export interface TrialReportsHooks {
@@ -19,11 +19,6 @@ export interface TrialReportsHooks {
   hung(rank: number, reason: string): void;
 }
 
-interface PendingRound {
-  resolve: (name: string | null) => void;
-  reject: (err: Error) => void;
-}
-
 /**
  * Round ids are unique in the process, not per attempt: an answer meant for an earlier attempt
  * of the trial can never settle a round of a later one.
@@ -31,7 +26,7 @@ interface PendingRound {
 let nextRoundId = 0;
 
 export class TrialReports {
-  private readonly pending = new Map<number, PendingRound>();
+  private readonly pending = new Map<number, Round>();
   private readonly exited = new Set<number>();
   private hangWatch: HangWatch | undefined;
   private closed = false;
@@ -55,7 +50,7 @@ export class TrialReports {
     const options: Omit<ReportServerOptions, 'socketPath'> = {
       token: launch.reportToken,
       worldSize,
-      onReport: (r: WorkerReport) => self!.onReport(r),
+      onReport: (r: WorkerReport, answer: AnswerReport) => self!.onReport(r, answer),
       onConnect: (rank: number) => self?.hangWatch?.connected(rank),
       onRejected: (what: string) => hooks.rejected(what),
     };
@@ -77,11 +72,15 @@ export class TrialReports {
 
   /** The Tuner's answer to a relayed round; false when it is not one of ours (an earlier attempt's). */
   answer(ack: ResultAck): boolean {
-    const pending = this.pending.get(ack.id);
-    if (!pending) return false;
+    const round = this.pending.get(ack.id);
+    if (!round) return false;
     this.pending.delete(ack.id);
-    if (ack.error) pending.reject(new Error(ack.error));
-    else pending.resolve(ack.checkpointDirName);
+    if (ack.error) {
+      const err = new Error(ack.error);
+      for (const r of round.reports) r.reject(err);
+    } else {
+      for (const r of round.reports) r.resolve(ack.checkpointDirName);
+    }
     return true;
   }
 
@@ -92,7 +91,7 @@ export class TrialReports {
     this.hangWatch?.dispose();
     this.hangWatch = undefined;
     const ended = new Error('trial ended');
-    for (const p of this.pending.values()) p.reject(ended);
+    for (const round of this.pending.values()) for (const r of round.reports) r.reject(ended);
     this.pending.clear();
     this.barrier.rejectAll(ended);
     const server = this.server;
@@ -104,32 +103,26 @@ export class TrialReports {
     return this.launch.grant.workers.map((_, rank) => rank).filter((rank) => !this.exited.has(rank));
   }
 
-  private onReport(r: WorkerReport): Promise<{ checkpoint_dir_name: string | null }> {
+  private onReport(r: WorkerReport, answer: AnswerReport): void {
     this.hangWatch?.reported(r.rank);
-    const answered = () => this.hangWatch?.answered(r.rank);
-    return new Promise((resolve, reject) =>
-      this.barrier.add({
-        rank: r.rank,
-        metrics: r.metrics,
-        checkpoint: r.checkpoint,
-        resolve: (name) => {
-          answered();
-          resolve({ checkpoint_dir_name: name });
-        },
-        reject: (err) => {
-          answered();
-          reject(err);
-        },
-      }),
-    );
+    this.barrier.add({
+      rank: r.rank,
+      metrics: r.metrics,
+      checkpoint: r.checkpoint,
+      resolve: (name) => {
+        this.hangWatch?.answered(r.rank);
+        answer({ checkpoint_dir_name: name });
+      },
+      reject: (err) => {
+        this.hangWatch?.answered(r.rank);
+        answer(err);
+      },
+    });
   }
 
   private relayRound(round: Round): void {
     const id = nextRoundId++;
-    this.pending.set(id, {
-      resolve: (name) => round.reports.forEach((r) => r.resolve(name)),
-      reject: (err) => round.reports.forEach((r) => r.reject(err)),
-    });
+    this.pending.set(id, round);
     this.hooks.relay({ type: 'result', trialId: this.launch.trialId, id, metrics: round.metrics, checkpoints: round.checkpoints });
   }
 }

@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ReportServer, type ReportAck, type ReportServerOptions, type WorkerReport } from '../../../runtime/report/report_server';
+import { ReportServer, type AnswerReport, type ReportAck, type ReportServerOptions, type WorkerReport } from '../../../runtime/report/report_server';
 
 export const repoRoot = resolve(__dirname, '../../../..');
 export const pythonClientDir = join(repoRoot, 'runtime/clients/python');
@@ -27,6 +27,8 @@ export interface Harness {
 
 type HarnessOptions = Partial<Omit<ReportServerOptions, 'socketPath' | 'token' | 'onReport'>> & {
   onReport?: (r: WorkerReport) => Promise<ReportAck>;
+  /** Answers through the callback instead (as the Tuner does); wins over onReport. */
+  answer?: (r: WorkerReport, answer: AnswerReport) => void;
 };
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -42,9 +44,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options,
     socketPath,
     token,
-    onReport: async (r) => {
+    onReport: (r, answer) => {
       reports.push(r);
-      return options.onReport ? options.onReport(r) : { checkpoint_dir_name: null };
+      if (options.answer) return options.answer(r, answer);
+      return options.onReport ? options.onReport(r) : Promise.resolve({ checkpoint_dir_name: null });
     },
     onRejected: (what) => rejected.push(what),
     onConnect: (rank, pid) => events.push(`connect ${rank} ${pid}`),
