@@ -26,7 +26,12 @@ export interface TrialReportsHooks {
 let nextRoundId = 0;
 
 export class TrialReports {
-  private readonly pending = new Map<number, Round>();
+  /**
+   * Rounds relayed and not yet answered, oldest first: the Tuner answers a trial's rounds in
+   * order, so the answer is almost always the first. An array, not a Map, which reallocated its
+   * table on every delete of a one-entry map.
+   */
+  private pending: Array<{ id: number; round: Round }> = [];
   private readonly exited = new Set<number>();
   private hangWatch: HangWatch | undefined;
   private closed = false;
@@ -72,9 +77,9 @@ export class TrialReports {
 
   /** The Tuner's answer to a relayed round; false when it is not one of ours (an earlier attempt's). */
   answer(ack: ResultAck): boolean {
-    const round = this.pending.get(ack.id);
-    if (!round) return false;
-    this.pending.delete(ack.id);
+    const at = this.pending.findIndex((p) => p.id === ack.id);
+    if (at === -1) return false;
+    const { round } = at === 0 ? this.pending.shift()! : this.pending.splice(at, 1)[0];
     if (ack.error) {
       const err = new Error(ack.error);
       for (const r of round.reports) r.reject(err);
@@ -91,8 +96,9 @@ export class TrialReports {
     this.hangWatch?.dispose();
     this.hangWatch = undefined;
     const ended = new Error('trial ended');
-    for (const round of this.pending.values()) for (const r of round.reports) r.reject(ended);
-    this.pending.clear();
+    const pending = this.pending;
+    this.pending = [];
+    for (const { round } of pending) for (const r of round.reports) r.reject(ended);
     this.barrier.rejectAll(ended);
     const server = this.server;
     this.server = undefined;
@@ -122,7 +128,7 @@ export class TrialReports {
 
   private relayRound(round: Round): void {
     const id = nextRoundId++;
-    this.pending.set(id, round);
+    this.pending.push({ id, round });
     this.hooks.relay({ type: 'result', trialId: this.launch.trialId, id, metrics: round.metrics, checkpoints: round.checkpoints });
   }
 }

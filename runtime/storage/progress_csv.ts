@@ -17,20 +17,52 @@ export interface FlatResult {
  */
 export class ResultFlattener {
   private recent: (readonly string[])[] = [];
+  /** Reused for every result: a result of a known shape allocates no key list. */
+  private readonly scratch: string[] = [];
+  private readonly names = new NestedNames();
 
   flatten(result: Record<string, unknown>): FlatResult {
-    const keys: string[] = [];
+    const keys = this.scratch;
+    keys.length = 0;
     const values: unknown[] = [];
-    collect(result, '', keys, values);
+    collect(result, '', keys, values, this.names);
     for (const shape of this.recent) {
       if (sameKeys(shape, keys)) return { keys: shape, values };
     }
-    this.recent = [keys, ...this.recent.slice(0, RECENT_SHAPES - 1)];
-    return { keys, values };
+    const own = keys.slice();
+    this.recent = [own, ...this.recent.slice(0, RECENT_SHAPES - 1)];
+    return { keys: own, values };
   }
 }
 
 const RECENT_SHAPES = 8;
+const MAX_NESTED_NAMES = 4096;
+
+/** `parent/child` names made once, not once per result (every row repeats its config's). */
+class NestedNames {
+  /** By suffix ('' for a leaf's column, '/' for a nested object's prefix), then prefix, then key. */
+  private readonly bySuffix = new Map<string, Map<string, Map<string, string>>>();
+  private size = 0;
+
+  of(prefix: string, key: string, suffix: '' | '/'): string {
+    let byPrefix = this.bySuffix.get(suffix);
+    if (!byPrefix) this.bySuffix.set(suffix, (byPrefix = new Map()));
+    let names = byPrefix.get(prefix);
+    if (!names) byPrefix.set(prefix, (names = new Map()));
+    let name = names.get(key);
+    if (name === undefined) {
+      // Bounds memory when keys never repeat; names are cheap to make again.
+      if (++this.size > MAX_NESTED_NAMES) {
+        this.bySuffix.clear();
+        this.size = 0;
+        return `${prefix}${key}${suffix}`;
+      }
+      name = `${prefix}${key}${suffix}`;
+      names.set(key, name);
+    }
+    return name;
+  }
+}
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -38,12 +70,16 @@ function sameKeys(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-function collect(node: Record<string, unknown>, prefix: string, keys: string[], values: unknown[]): void {
-  for (const key of Object.keys(node)) {
+const hasOwn = Object.prototype.hasOwnProperty;
+
+function collect(node: Record<string, unknown>, prefix: string, keys: string[], values: unknown[], names: NestedNames): void {
+  // for-in with an own-property check, not Object.keys: no key array per object per result.
+  for (const key in node) {
+    if (!hasOwn.call(node, key)) continue;
     const value = node[key];
-    if (isPlainObject(value)) collect(value, `${prefix}${key}/`, keys, values);
+    if (isPlainObject(value)) collect(value, names.of(prefix, key, '/'), keys, values, names);
     else {
-      keys.push(prefix + key);
+      keys.push(prefix === '' ? key : names.of(prefix, key, ''));
       values.push(value);
     }
   }
@@ -102,9 +138,26 @@ export class CsvColumns {
   format(row: FlatResult): string {
     const positions = this.positionsOf.get(row.keys);
     if (!positions) throw new Error('CsvColumns.format called before add for this row shape');
-    const cells = new Array<unknown>(this.names.length);
-    for (let i = 0; i < positions.length; i++) cells[positions[i]] = row.values[i];
-    return csvLine(cells);
+    const width = this.names.length;
+    const cells = this.cells;
+    cells.length = width;
+    cells.fill('');
+    for (let i = 0; i < positions.length; i++) cells[positions[i]] = this.cellOf(positions[i], row.values[i]);
+    return `${cells.join(',')}\n`;
+  }
+
+  /** A column's last primitive value and its cell: most columns (config, ids, host) repeat row after row. */
+  private readonly lastValues: unknown[] = [];
+  private readonly lastCells: string[] = [];
+  private readonly cells: string[] = [];
+
+  private cellOf(column: number, value: unknown): string {
+    if (typeof value === 'object' && value !== null) return csvCell(value);
+    if (value === this.lastValues[column] && this.lastCells[column] !== undefined) return this.lastCells[column];
+    const cell = csvCell(value);
+    this.lastValues[column] = value;
+    this.lastCells[column] = cell;
+    return cell;
   }
 }
 

@@ -67,3 +67,43 @@ test('widening pads every old record so it lines up with the new header', () => 
   const widened = widenCsv('a,b\n1,2\n3,4\n', ['a', 'b', 'c', 'd'], 2);
   assert.equal(widened, 'a,b,c,d\n1,2,,\n3,4,,\n');
 });
+
+test('a column repeating, changing and repeating its value is written as each row holds it', () => {
+  const flattener = new ResultFlattener();
+  const columns = new CsvColumns(['a', 'b', 'c/d']);
+  const lines = [
+    { a: 1, b: 'x,y', c: { d: true } },
+    { a: 1, b: 'x,y', c: { d: true } },
+    { a: 2, b: 'plain', c: { d: false } },
+    { a: 1, b: 'x,y', c: { d: true } },
+    { a: NaN, b: 'plain' },
+  ].map((result) => {
+    const row = flattener.flatten(result);
+    columns.add(row.keys);
+    return columns.format(row);
+  });
+  assert.deepEqual(lines, ['1,"x,y",true\n', '1,"x,y",true\n', '2,plain,false\n', '1,"x,y",true\n', 'nan,plain,\n']);
+});
+
+test('an array reported again after it changed is written as it is now, not as it was', () => {
+  const flattener = new ResultFlattener();
+  const columns = new CsvColumns(['h']);
+  const hist = [1];
+  const first = flattener.flatten({ h: hist });
+  columns.add(first.keys);
+  assert.equal(columns.format(first), '[1]\n');
+  hist.push(2);
+  const second = flattener.flatten({ h: hist });
+  assert.equal(columns.format(second), '"[1,2]"\n');
+});
+
+test('only a result\'s own keys become columns, even if something added keys to Object.prototype', () => {
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.polluted = 1;
+  try {
+    const flat = new ResultFlattener().flatten({ a: 1, nested: { b: 2 } });
+    assert.deepEqual(flat.keys, ['a', 'nested/b']);
+  } finally {
+    delete proto.polluted;
+  }
+});
