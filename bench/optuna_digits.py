@@ -41,7 +41,10 @@ def main():
         space = json.load(f)
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    # HyperbandPruner puts a trial in a bracket by a hash of the study's name, which Optuna
+    # otherwise makes up at random: named, a seed gives the same run every time, as on our side.
     study = optuna.create_study(
+        study_name="digits-seed%d" % args.seed,
         direction="maximize",
         sampler=optuna.samplers.TPESampler(seed=args.seed),
         pruner=optuna.pruners.HyperbandPruner(min_resource=1, max_resource=args.epochs, reduction_factor=args.reduction_factor),
