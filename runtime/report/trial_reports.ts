@@ -77,8 +77,9 @@ export class TrialReports {
 
   /** The Tuner's answer to a relayed round; false when it is not one of ours (an earlier attempt's). */
   answer(ack: ResultAck): boolean {
-    const at = this.pending.findIndex((p) => p.id === ack.id);
-    if (at === -1) return false;
+    let at = 0;
+    while (at < this.pending.length && this.pending[at].id !== ack.id) at++;
+    if (at === this.pending.length) return false;
     const { round } = at === 0 ? this.pending.shift()! : this.pending.splice(at, 1)[0];
     if (ack.error) {
       const err = new Error(ack.error);

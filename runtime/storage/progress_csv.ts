@@ -101,6 +101,11 @@ export class CsvColumns {
   private readonly names: string[];
   private readonly known: Set<string>;
   private readonly positionsOf = new Map<readonly string[], number[]>();
+  /** Each column's last primitive value and its cell: most columns (config, ids, host) repeat row after row. */
+  private readonly lastValues: unknown[] = [];
+  private readonly lastCells: string[] = [];
+  /** One row's cells, reused from row to row. */
+  private readonly cells: string[] = [];
 
   constructor(header: readonly string[] = []) {
     this.names = [...header];
@@ -145,11 +150,6 @@ export class CsvColumns {
     for (let i = 0; i < positions.length; i++) cells[positions[i]] = this.cellOf(positions[i], row.values[i]);
     return `${cells.join(',')}\n`;
   }
-
-  /** A column's last primitive value and its cell: most columns (config, ids, host) repeat row after row. */
-  private readonly lastValues: unknown[] = [];
-  private readonly lastCells: string[] = [];
-  private readonly cells: string[] = [];
 
   private cellOf(column: number, value: unknown): string {
     if (typeof value === 'object' && value !== null) return csvCell(value);

@@ -22,6 +22,7 @@ import type { TrialOnDisk } from './experiment_replay';
 import { LOCK_FILE, readHeldLock } from './run_lock';
 
 const PBT_LOG_FILE = 'pbt_policy_log.jsonl';
+
 /**
  * Trials read between two turns of the event loop. A trial's files are read with synchronous
  * calls (cached small files: an async call per file cost ten times as much on a 1,000-trial
